@@ -103,7 +103,7 @@ def exclusion_constraint_sql(table: str) -> str:
     Needs the ``btree_gist`` extension for the ``uuid WITH =`` part.
     """
     return (
-        f"ALTER TABLE {table} ADD CONSTRAINT {table}_no_overlap "
+        f"ALTER TABLE \"{table}\" ADD CONSTRAINT \"{table}_no_overlap\" "
         f"EXCLUDE USING gist (uuid WITH =, daterange(valid_from, valid_to) WITH &&) "
         f"WHERE (reg_to IS NULL)"
     )

@@ -1,0 +1,1 @@
+"""MO: the municipal organisation registry (service package)."""

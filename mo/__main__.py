@@ -1,0 +1,3 @@
+from mo.cli import main
+
+main()

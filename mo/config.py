@@ -1,0 +1,60 @@
+"""Settings, read from the environment with the prefix ``MO_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from uuid import UUID
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE = "sqlite+aiosqlite:///var/mo.sqlite"
+
+#: The actor recorded on writes when no identity provider is configured.
+LOCAL_ADMIN = UUID("00000000-0000-4000-8000-000000000001")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MO_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_SQLITE
+    """SQLAlchemy URL. The default is an embedded SQLite file; ``postgresql://...``
+    selects PostgreSQL through psycopg 3."""
+
+    timezone: str = "Europe/Copenhagen"
+    """The zone whose midnights delimit validity days."""
+
+    host: str = "127.0.0.1"
+    port: int = 5000
+    sql_echo: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, url: str) -> str:
+        return normalise_database_url(url)
+
+
+def normalise_database_url(url: str) -> str:
+    """Pick the async drivers for plain ``postgresql://`` and ``sqlite://`` URLs."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+psycopg://"),
+        ("postgres://", "postgresql+psycopg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and ``:memory:``."""
+    prefix = "sqlite+aiosqlite:///"
+    if not url.startswith(prefix) or url.endswith(":memory:"):
+        return None
+    return Path(url[len(prefix) :])
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
