@@ -1,0 +1,46 @@
+"""The ASGI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from mo.config import LOCAL_ADMIN, Settings, get_settings
+from mo.db.engine import make_engine
+from mo.graphapi.view import graphql_endpoint
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def index(request: Request) -> Response:
+    return RedirectResponse("/graphql")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
+        app.state.actor = LOCAL_ADMIN
+        try:
+            yield
+        finally:
+            await app.state.engine.dispose()
+
+    return Starlette(
+        routes=[
+            Route("/", index),
+            Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+            Route("/graphql/v29", graphql_endpoint, methods=["GET", "POST"]),
+            Route("/health/live", health),
+        ],
+        lifespan=lifespan,
+    )

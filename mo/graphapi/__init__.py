@@ -1,0 +1,1 @@
+"""The OS2mo v29-compatible GraphQL API (strawberry)."""

@@ -1,0 +1,82 @@
+"""Everything one GraphQL request shares: its clock, its transaction, its loaders."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from strawberry.types import Info
+
+from bitemporal import Interval, Registrar
+from mo.db.engine import read_transaction, write_transaction
+from mo.db.tables import registrations
+from mo.graphapi.loaders import Loaders
+from mo.graphapi.window import Window
+from mo.service.context import WriteContext
+from mo.timezone import day_of
+
+
+class RequestContext:
+    """Per-request state. "Now" is fixed once, when the request starts.
+
+    The transaction opens on first use: a mutation opens a writing transaction
+    before anything reads, so the whole request (and the read-back of what it
+    wrote) is one transaction, committed or rolled back by the view.
+    """
+
+    def __init__(self, engine: AsyncEngine, now: datetime, actor: UUID, note: str | None = None) -> None:
+        self.engine = engine
+        self.now = now
+        self.today: date = day_of(now)
+        self.actor = actor
+        self.note = note
+        self.statements = 0
+        self.loaders = Loaders(self.execute)
+        self._stack = AsyncExitStack()
+        self._conn: AsyncConnection | None = None
+        self._write: WriteContext | None = None
+
+    @property
+    def default_window(self) -> Window:
+        return Window(Interval.day(self.today))
+
+    async def connection(self) -> AsyncConnection:
+        if self._conn is None:
+            self._conn = await self._stack.enter_async_context(read_transaction(self.engine))
+        return self._conn
+
+    async def execute(self, statement: Any) -> Any:
+        """Run a read statement in the request's transaction, counting statements."""
+        conn = await self.connection()
+        self.statements += 1
+        return await conn.execute(statement)
+
+    async def writer(self) -> WriteContext:
+        if self._write is None:
+            if self._conn is not None:
+                raise RuntimeError("a write must come before any read in a request")
+            self._conn = await self._stack.enter_async_context(write_transaction(self.engine))
+            registrar = Registrar(self._conn, registrations, self.actor, self.note, clock=lambda: self.now)
+            self._write = WriteContext(self._conn, registrar, self.today)
+        return self._write
+
+    @property
+    def wrote(self) -> bool:
+        return self._write is not None and self._write.registrar.registration is not None
+
+    async def finish(self, commit: bool) -> None:
+        """End the transaction: commit when ``commit`` and it wrote, else roll back."""
+        try:
+            if self._conn is not None and not commit:
+                await self._conn.rollback()
+        finally:
+            await self._stack.aclose()
+
+
+def context(info: Info) -> RequestContext:
+    ctx = info.context
+    assert isinstance(ctx, RequestContext)
+    return ctx

@@ -1,0 +1,1 @@
+"""Collection filters: declared once, turned into input types and into SQL."""

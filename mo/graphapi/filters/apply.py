@@ -1,0 +1,112 @@
+"""The SQL behind individual filter fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, false, func, or_, select
+
+from mo.db.tables import TABLES, registrations
+from mo.graphapi.filters.compiler import Compiler
+from mo.graphapi.filters.spec import Apply
+from mo.graphapi.window import Window
+
+
+def column_in(column: str) -> Apply:
+    def apply(c: Compiler, t: Table, value: list[Any], w: Window) -> ColumnElement[bool]:
+        return t.c[column].in_(value) if value else false()
+
+    return apply
+
+
+def nested(column: str, model: str) -> Apply:
+    """``column`` points at a ``model`` object that matches the nested filter."""
+
+    def apply(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+        return t.c[column].in_(c.uuids(model, value, w))
+
+    return apply
+
+
+def nested_user_keys(column: str, model: str) -> Apply:
+    def apply(c: Compiler, t: Table, value: list[str], w: Window) -> ColumnElement[bool]:
+        target = TABLES[model].alias(c.cte_name(model))
+        return t.c[column].in_(select(target.c.uuid).where(c.live(target, w), target.c.user_key.in_(value)))
+
+    return apply
+
+
+def registration(model: str) -> Apply:
+    """Objects with a registration by one of ``actors`` within ``[start, end]``."""
+
+    def apply(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+        reg, obj = registrations.registration, registrations.registration_object
+        conditions = [obj.c.model == model]
+        if value.actors is not None:
+            conditions.append(reg.c.actor.in_(value.actors))
+        if value.start is not None:
+            conditions.append(reg.c.time >= value.start)
+        if value.end is not None:
+            conditions.append(reg.c.time <= value.end)
+        return t.c.uuid.in_(select(obj.c.uuid).join(reg, reg.c.id == obj.c.registration_id).where(*conditions))
+
+    return apply
+
+
+def text_search(*columns: str) -> Apply:
+    """Best-effort free text: every word must occur in one of ``columns``."""
+
+    def apply(c: Compiler, t: Table, value: str, w: Window) -> ColumnElement[bool]:
+        words = value.split()
+        if not words:
+            return t.c.uuid.is_not(None)
+        return and_(
+            *(or_(*(func.lower(t.c[col]).contains(word.lower(), autoescape=True) for col in columns)) for word in words)
+        )
+
+    return apply
+
+
+def unit_parent(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+    if value is None:
+        return t.c.parent_uuid.is_(None)
+    return t.c.parent_uuid.in_(c.uuids("org_unit", value, w))
+
+
+def unit_child(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+    units = TABLES["org_unit"].alias(c.cte_name("child"))
+    live = c.live(units, w)
+    if value is None:
+        return t.c.uuid.not_in(select(units.c.parent_uuid).where(live, units.c.parent_uuid.is_not(None)))
+    return t.c.uuid.in_(select(units.c.parent_uuid).where(live, units.c.uuid.in_(c.uuids("org_unit", value, w))))
+
+
+def unit_ancestor(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+    """Units below (or equal to) a unit matching the filter: walk down the tree."""
+    units = TABLES["org_unit"]
+    tree = c.uuids("org_unit", value, w).cte(c.cte_name("below"), recursive=True)
+    child = units.alias(c.cte_name("child"))
+    tree = tree.union(select(child.c.uuid).join(tree, child.c.parent_uuid == tree.c.uuid).where(c.live(child, w)))
+    return t.c.uuid.in_(select(tree.c.uuid))
+
+
+def unit_descendant(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+    """Units above (or equal to) a unit matching the filter: walk up the tree."""
+    units = TABLES["org_unit"]
+    tree = c.uuids("org_unit", value, w).cte(c.cte_name("above"), recursive=True)
+    node = units.alias(c.cte_name("node"))
+    tree = tree.union(
+        select(node.c.parent_uuid)
+        .join(tree, node.c.uuid == tree.c.uuid)
+        .where(c.live(node, w), node.c.parent_uuid.is_not(None))
+    )
+    return t.c.uuid.in_(select(tree.c.uuid))
+
+
+def unit_engagement(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+    engagements = TABLES["engagement"].alias(c.cte_name("engagement"))
+    return t.c.uuid.in_(
+        select(engagements.c.org_unit_uuid).where(
+            c.live(engagements, w), engagements.c.uuid.in_(c.uuids("engagement", value, w))
+        )
+    )

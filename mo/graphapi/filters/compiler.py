@@ -1,0 +1,71 @@
+"""Turns filter inputs into SQL over the versions tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import count
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Table, and_, select
+from strawberry import UNSET
+
+from bitemporal import overlapping, registered_at
+from mo.db.tables import TABLES
+from mo.graphapi.filters.spec import fields_of
+from mo.graphapi.window import Window, resolve
+
+
+class Compiler:
+    """Compiles the filters of one request; "today" is the request's."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self._names = count()
+
+    def window(self, flt: Any, default: Window | None = None) -> Window:
+        """The window a filter asks for; nested filters inherit their parent's."""
+        if flt is None:
+            return default or Window(resolve(UNSET, UNSET, self.today).interval)
+        registration_time = getattr(flt, "registration_time", UNSET)
+        if registration_time in (UNSET, None):
+            registration_time = default.registration_time if default is not None else None
+        return resolve(
+            getattr(flt, "from_date", UNSET),
+            getattr(flt, "to_date", UNSET),
+            self.today,
+            default=default,
+            registration_time=registration_time,
+        )
+
+    def live(self, table: Table, window: Window) -> ColumnElement[bool]:
+        """Rows of ``table`` registered at the window's time and overlapping its days."""
+        return and_(registered_at(table, window.registration_time), overlapping(table, window.interval))
+
+    def conditions(
+        self, model: str, flt: Any, window: Window, table: Table | None = None
+    ) -> list[ColumnElement[bool]]:
+        table = TABLES[model] if table is None else table
+        conditions = [self.live(table, window)]
+        if flt is None:
+            return conditions
+        for name, spec in fields_of(flt).items():
+            value = getattr(flt, name)
+            if spec.apply is None or value is UNSET:
+                continue
+            if value is None and name not in NULL_MEANS_SOMETHING:
+                continue
+            conditions.append(spec.apply(self, table, value, window))
+        return conditions
+
+    def uuids(self, model: str, flt: Any, outer: Window) -> Select[Any]:
+        """The uuids of ``model`` objects matching a nested filter."""
+        table = TABLES[model].alias(self.cte_name(model))
+        window = self.window(flt, outer)
+        return select(table.c.uuid).where(*self.conditions(model, flt, window, table)).correlate(None)
+
+    def cte_name(self, prefix: str) -> str:
+        return f"{prefix}_{next(self._names)}"
+
+
+#: Filter fields where an explicit ``null`` selects something (roots, leaves).
+NULL_MEANS_SOMETHING = frozenset({"parent", "child"})

@@ -1,0 +1,232 @@
+"""Mutations: create, update, terminate and delete for every object type.
+
+The resolvers only translate inputs; ``mo.service.writes`` holds every rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+from uuid import UUID, uuid4
+
+import strawberry
+from sqlalchemy import insert, select
+from strawberry import UNSET
+from strawberry.types import Info
+
+from bitemporal import Interval
+from mo.db.tables import organisation
+from mo.graphapi import inputs as i
+from mo.graphapi.context import context
+from mo.graphapi.records import ResponseValue
+from mo.graphapi.types.engagement import EngagementResponse
+from mo.graphapi.types.facet import FacetResponse
+from mo.graphapi.types.klass import ClassResponse
+from mo.graphapi.types.org_unit import OrganisationUnitResponse
+from mo.graphapi.types.organisation import Organisation, load_organisation
+from mo.graphapi.types.person import EmployeeResponse
+from mo.model import MODELS
+from mo.service import writes
+from mo.service.errors import InvalidInterval
+from mo.timezone import validity_day
+
+#: input field -> model field, per object type
+FIELDS: dict[str, dict[str, str]] = {
+    "facet": {"user_key": "user_key", "published": "published"},
+    "class": {
+        name: name
+        for name in (
+            "name", "user_key", "facet_uuid", "scope", "published", "parent_uuid",
+            "example", "owner", "it_system_uuid", "description",
+        )
+    },
+    "person": {
+        name: name
+        for name in ("user_key", "nickname_given_name", "nickname_surname", "seniority", "cpr_number", "given_name", "surname")
+    },
+    "org_unit": {
+        "name": "name",
+        "user_key": "user_key",
+        "parent": "parent_uuid",
+        "org_unit_type": "unit_type_uuid",
+        "time_planning": "time_planning_uuid",
+        "org_unit_level": "org_unit_level_uuid",
+        "org_unit_hierarchy": "org_unit_hierarchy_uuid",
+    },
+    "engagement": {
+        "user_key": "user_key",
+        "primary": "primary_uuid",
+        "fraction": "fraction",
+        **{f"extension_{n}": f"extension_{n}" for n in range(1, 11)},
+        "employee": "person_uuid",
+        "person": "person_uuid",
+        "org_unit": "org_unit_uuid",
+        "engagement_type": "engagement_type_uuid",
+        "job_function": "job_function_uuid",
+    },
+}
+
+
+def values_of(model: str, data: Any, *, keep_null: bool) -> dict[str, Any]:
+    """The model values an input sets. ``keep_null``: an explicit null clears."""
+    values: dict[str, Any] = {}
+    for attr, field in FIELDS[model].items():
+        value = getattr(data, attr, UNSET)
+        if value is UNSET or (value is None and not keep_null):
+            continue
+        if value is None and field in values:
+            continue  # a deprecated alias left empty does not clear its replacement
+        values[field] = value
+    return values
+
+
+def interval_of(validity: Any, *, start: str = "validity.from", end: str = "validity.to") -> Interval:
+    first = validity_day(validity.from_, start)
+    last = validity_day(validity.to, end)
+    if first is not None and last is not None and last <= first:
+        raise InvalidInterval(f"{end} must be after {start}", field=end)
+    return Interval.of(first, last)
+
+
+async def _create(info: Info, model: str, uuid: UUID | None, interval: Interval, values: Mapping[str, Any]) -> Any:
+    ctx = context(info)
+    created = await writes.create(await ctx.writer(), MODELS[model], uuid, interval, values)
+    return ResponseValue(created, ctx.default_window)
+
+
+async def _update(info: Info, model: str, data: Any, *, replace: bool = False) -> Any:
+    ctx = context(info)
+    changes = values_of(model, data, keep_null=True)
+    if replace:
+        changes = {field: changes.get(field) for field in set(FIELDS[model].values())}
+    await writes.update(await ctx.writer(), MODELS[model], data.uuid, interval_of(data.validity), changes)
+    return ResponseValue(data.uuid, ctx.default_window)
+
+
+async def _terminate(info: Info, model: str, data: Any) -> Any:
+    ctx = context(info)
+    to = validity_day(data.to, "to")
+    first = validity_day(data.from_, "from")
+    if first is not None:
+        if to is None or to <= first:
+            raise InvalidInterval("to must be after from", field="to")
+        interval = Interval(first, to)
+    else:
+        interval = Interval.of(to, None)
+    await writes.terminate(await ctx.writer(), MODELS[model], data.uuid, interval)
+    return ResponseValue(data.uuid, ctx.default_window)
+
+
+async def _delete(info: Info, model: str, uuid: UUID) -> Any:
+    ctx = context(info)
+    await writes.delete(await ctx.writer(), MODELS[model], uuid)
+    return ResponseValue(uuid, ctx.default_window)
+
+
+@strawberry.type(description="Every change to the registry.")
+class Mutation:
+    @strawberry.mutation(description="Create the organisation root (once); returns the existing one if present.")
+    async def org_create(self, info: Info, input: i.OrganisationCreate) -> Organisation:  # noqa: A002
+        ctx = context(info)
+        writer = await ctx.writer()
+        if (await writer.conn.execute(select(organisation.c.uuid).limit(1))).first() is None:
+            await writer.conn.execute(
+                insert(organisation).values(
+                    uuid=uuid4(), user_key="root", name="Organisation", municipality_code=input.municipality_code
+                )
+            )
+        return await load_organisation(info)
+
+    @strawberry.mutation(description="Create a facet.")
+    async def facet_create(self, info: Info, input: i.FacetCreateInput) -> FacetResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _create(info, "facet", input.uuid, interval_of(input.validity), values_of("facet", input, keep_null=False))
+
+    @strawberry.mutation(description="Replace a facet's values over a validity.")
+    async def facet_update(self, info: Info, input: i.FacetUpdateInput) -> FacetResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _update(info, "facet", input, replace=True)
+
+    @strawberry.mutation(description="End a facet's validity.")
+    async def facet_terminate(self, info: Info, input: i.FacetTerminateInput) -> FacetResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _terminate(info, "facet", input)
+
+    @strawberry.mutation(description="Delete a facet; its history stays readable.")
+    async def facet_delete(self, info: Info, uuid: UUID) -> FacetResponse:  # type: ignore[valid-type]
+        return await _delete(info, "facet", uuid)
+
+    @strawberry.mutation(description="Create a class.")
+    async def class_create(self, info: Info, input: i.ClassCreateInput) -> ClassResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _create(info, "class", input.uuid, interval_of(input.validity), values_of("class", input, keep_null=False))
+
+    @strawberry.mutation(description="Replace a class's values over a validity.")
+    async def class_update(self, info: Info, input: i.ClassUpdateInput) -> ClassResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _update(info, "class", input, replace=True)
+
+    @strawberry.mutation(description="End a class's validity.")
+    async def class_terminate(self, info: Info, input: i.ClassTerminateInput) -> ClassResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _terminate(info, "class", input)
+
+    @strawberry.mutation(description="Delete a class; its history stays readable.")
+    async def class_delete(self, info: Info, uuid: UUID) -> ClassResponse:  # type: ignore[valid-type]
+        return await _delete(info, "class", uuid)
+
+    @strawberry.mutation(description="Create a person, valid with no start and no end.")
+    async def employee_create(self, info: Info, input: i.EmployeeCreateInput) -> EmployeeResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _create(info, "person", input.uuid, Interval(), values_of("person", input, keep_null=False))
+
+    @strawberry.mutation(description="Change a person over a validity.")
+    async def employee_update(self, info: Info, input: i.EmployeeUpdateInput) -> EmployeeResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _update(info, "person", input)
+
+    @strawberry.mutation(description="End a person's validity and, with it, all their engagements.")
+    async def employee_terminate(self, info: Info, input: i.EmployeeTerminateInput) -> EmployeeResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _terminate(info, "person", input)
+
+    @strawberry.mutation(description="Delete a person (and their engagements); the history stays readable.")
+    async def employee_delete(self, info: Info, uuid: UUID) -> EmployeeResponse:  # type: ignore[valid-type]
+        return await _delete(info, "person", uuid)
+
+    @strawberry.mutation(description="Create an organisation unit.")
+    async def org_unit_create(self, info: Info, input: i.OrganisationUnitCreateInput) -> OrganisationUnitResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _create(
+            info, "org_unit", input.uuid, interval_of(input.validity), values_of("org_unit", input, keep_null=False)
+        )
+
+    @strawberry.mutation(description="Change (rename, move, ...) a unit over a validity.")
+    async def org_unit_update(self, info: Info, input: i.OrganisationUnitUpdateInput) -> OrganisationUnitResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _update(info, "org_unit", input)
+
+    @strawberry.mutation(description="End a unit's validity; refused while it has children or engagements then.")
+    async def org_unit_terminate(self, info: Info, input: i.OrganisationUnitTerminateInput) -> OrganisationUnitResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _terminate(info, "org_unit", input)
+
+    @strawberry.mutation(description="Delete a unit; refused while anything refers to it.")
+    async def org_unit_delete(self, info: Info, uuid: UUID) -> OrganisationUnitResponse:  # type: ignore[valid-type]
+        return await _delete(info, "org_unit", uuid)
+
+    @strawberry.mutation(description="Create an engagement.")
+    async def engagement_create(self, info: Info, input: i.EngagementCreateInput) -> EngagementResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _create(
+            info, "engagement", input.uuid, interval_of(input.validity), values_of("engagement", input, keep_null=False)
+        )
+
+    @strawberry.mutation(description="Create several engagements in one transaction.")
+    async def engagements_create(self, info: Info, input: list[i.EngagementCreateInput]) -> list[EngagementResponse]:  # type: ignore[valid-type]  # noqa: A002
+        return [
+            await _create(info, "engagement", item.uuid, interval_of(item.validity), values_of("engagement", item, keep_null=False))
+            for item in input
+        ]
+
+    @strawberry.mutation(description="Change an engagement over a validity.")
+    async def engagement_update(self, info: Info, input: i.EngagementUpdateInput) -> EngagementResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _update(info, "engagement", input)
+
+    @strawberry.mutation(description="Change several engagements in one transaction.")
+    async def engagements_update(self, info: Info, input: list[i.EngagementUpdateInput]) -> list[EngagementResponse]:  # type: ignore[valid-type]  # noqa: A002
+        return [await _update(info, "engagement", item) for item in input]
+
+    @strawberry.mutation(description="End an engagement's validity.")
+    async def engagement_terminate(self, info: Info, input: i.EngagementTerminateInput) -> EngagementResponse:  # type: ignore[valid-type]  # noqa: A002
+        return await _terminate(info, "engagement", input)
+
+    @strawberry.mutation(description="Delete an engagement; its history stays readable.")
+    async def engagement_delete(self, info: Info, uuid: UUID) -> EngagementResponse:  # type: ignore[valid-type]
+        return await _delete(info, "engagement", uuid)

@@ -1,0 +1,64 @@
+"""Plain objects the GraphQL types read from.
+
+Strawberry reads fields with ``getattr``, so a version is handed over as a light
+``Record`` instead of a strawberry dataclass: building 10k of them is cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping
+from uuid import UUID
+
+from bitemporal import Interval
+from mo.graphapi.window import Window
+from mo.timezone import midnight
+
+
+class ValidityValue:
+    """A version's validity as GraphQL shows it: local midnights, ``null`` when open."""
+
+    __slots__ = ("from_", "to")
+
+    def __init__(self, interval: Interval) -> None:
+        self.from_: datetime | None = midnight(interval.start)
+        self.to: datetime | None = midnight(interval.end)
+
+
+class Record:
+    """One version of one object, and the window it was read through.
+
+    Relations of the version are read through ``window`` narrowed to the version's
+    own validity, so they are "as of the same time" as the version.
+    """
+
+    __slots__ = ("uuid", "values", "interval", "window")
+
+    def __init__(self, uuid: UUID, values: Mapping[str, Any], interval: Interval, window: Window) -> None:
+        self.uuid = uuid
+        self.values = values
+        self.interval = interval
+        self.window = window
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def validity(self) -> ValidityValue:
+        return ValidityValue(self.interval)
+
+    @property
+    def relation_window(self) -> Window:
+        return self.window.narrow(self.interval)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseValue:
+    """An object (all its versions), seen through ``window`` by default."""
+
+    uuid: UUID
+    window: Window

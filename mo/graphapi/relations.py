@@ -1,0 +1,76 @@
+"""Resolving relations between versions, batched through the dataloaders.
+
+A relation of a version is read through the version's own window (its validity
+within the window it was read through), so relations are "as of the same time".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from strawberry.types import Info
+
+from bitemporal import Interval
+from mo.db.tables import TABLES
+from mo.graphapi.collection import PageInfoValue, PagedValue, collection
+from mo.graphapi.context import context
+from mo.graphapi.records import Record, ResponseValue
+from mo.graphapi.window import Window
+
+
+def to_response(record: Record, column: str) -> ResponseValue | None:
+    target = record.values.get(column)
+    return None if target is None else ResponseValue(target, record.relation_window)
+
+
+async def to_versions(info: Info, record: Record, model: str, column: str) -> list[Record]:
+    target = record.values.get(column)
+    if target is None:
+        return []
+    return await context(info).loaders.versions(model).load((target, record.relation_window))
+
+
+async def to_version(info: Info, record: Record, model: str, column: str, *, required: bool = False) -> Record | None:
+    """The target version at the start of the record's window.
+
+    For a required relation whose target is not valid in that window, the
+    target's latest version is given rather than failing the whole response.
+    """
+    found = await to_versions(info, record, model, column)
+    if found:
+        return found[0]
+    target = record.values.get(column)
+    if required and target is not None:
+        window = Window(Interval(), record.window.registration_time)
+        anywhere = await context(info).loaders.versions(model).load((target, window))
+        return anywhere[-1] if anywhere else None
+    return None
+
+
+async def referring(
+    info: Info, record: Record, model: str, column: str, flt: Any, limit: int | None, cursor: str | None
+) -> PagedValue:
+    """The ``model`` objects whose ``column`` points at ``record``, as a page."""
+    window = record.relation_window
+    if flt is None and limit is None and cursor is None:
+        uuids = await context(info).loaders.reverse(model, column).load((record.uuid, window))
+        return PagedValue([ResponseValue(uuid, window) for uuid in uuids], PageInfoValue(None))
+    table = TABLES[model]
+    return await collection(info, model, flt, limit, cursor, extra=[table.c[column] == record.uuid], default=window)
+
+
+async def referring_versions(
+    info: Info, record: Record, model: str, column: str, flt: Any, limit: int | None, cursor: str | None
+) -> list[Record]:
+    """The versions of the objects ``referring`` finds, within their windows."""
+    page = await referring(info, record, model, column, flt, limit, cursor)
+    loader = context(info).loaders.versions(model)
+    found = await loader.load_many([(item.uuid, item.window) for item in page.objects])
+    return [version for versions in found for version in versions]
+
+
+def uuid_of(record: Record, column: str) -> UUID | None:
+    value = record.values.get(column)
+    assert value is None or isinstance(value, UUID)
+    return value

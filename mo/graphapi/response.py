@@ -1,0 +1,197 @@
+"""The containers every object type shares: Response, Paged, Registration.
+
+``Response`` is an object across time (its ``current`` version, its
+``validities``, its ``registrations``); ``Paged`` is a page of them. They are made
+per object type by ``response_types`` so each type gets OS2mo's names.
+"""
+
+from typing import Any, Optional
+from uuid import UUID
+
+import strawberry
+from sqlalchemy import select
+from strawberry import UNSET
+from strawberry.types import Info
+
+from bitemporal import Interval
+from mo.db.tables import registrations
+from mo.graphapi.context import context
+from mo.graphapi.filters.inputs import ModelsUuidsBoundRegistrationFilter
+from mo.graphapi.records import Record
+from mo.graphapi.scalars import Cursor, DateTime, LimitInt
+from mo.graphapi.window import Window, resolve
+from mo.timezone import day_of
+
+
+@strawberry.type(description="Where the next page of a listing starts.")
+class PageInfo:
+    next_cursor: Optional[Cursor] = strawberry.field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
+
+
+@strawberry.type(description="The days a version holds: from its first day up to, not including, `to`.")
+class Validity:
+    from_: DateTime = strawberry.field(name="from", description="The first day (local midnight).")
+    to: Optional[DateTime] = strawberry.field(description="The day after the last day; null: no end.")
+
+
+@strawberry.type(description="Validity that may be open at both ends.")
+class OpenValidity:
+    from_: Optional[DateTime] = strawberry.field(name="from", description="The first day; null: no start.")
+    to: Optional[DateTime] = strawberry.field(description="The day after the last day; null: no end.")
+
+
+@strawberry.interface(description="Who made a change.")
+class Actor:
+    uuid: UUID = strawberry.field(description="The actor's uuid (the token's subject, or a service account).")
+
+
+@strawberry.type(description="An actor known by uuid only.")
+class UnknownActor(Actor):
+    pass
+
+
+@strawberry.interface(description="One registration: a change the registry learned, when and from whom.")
+class RegistrationBase:
+    registration_id: int = strawberry.field(
+        description="The registration's number.", deprecation_reason="Registrations are identified by time."
+    )
+    start: DateTime = strawberry.field(description="When the registration was made.")
+    end: Optional[DateTime] = strawberry.field(description="When a later registration replaced it; null if current.")
+    actor: UUID = strawberry.field(description="Who made it.", deprecation_reason="Use actor_object.")
+    model: str = strawberry.field(description="The object type, e.g. `org_unit`.")
+    uuid: UUID = strawberry.field(description="The object registered.")
+    note: Optional[str] = strawberry.field(description="The note given with the change, if any.")
+
+    @strawberry.field(description="Who made it.")
+    def actor_object(self) -> Actor:
+        return UnknownActor(uuid=self.actor)
+
+
+def _window_of(root: Any) -> Window:
+    window = root.window
+    assert isinstance(window, Window)
+    return window
+
+
+async def load_versions(info: Info, model: str, uuid: UUID, window: Window) -> list[Record]:
+    return await context(info).loaders.versions(model).load((uuid, window))
+
+
+def response_types(model: str, version: type, name: str, title: str) -> tuple[type, type, type]:
+    """The ``<name>Response``, ``<name>ResponsePaged`` and ``<name>ResponseRegistration`` types."""
+
+    async def current_at(info: Info, uuid: UUID, at: Any, registration_time: Any, default: Window) -> Any:
+        ctx = context(info)
+        day = ctx.today if at in (UNSET, None) else day_of(at)
+        rt = registration_time if registration_time not in (UNSET, None) else default.registration_time
+        found = await load_versions(info, model, uuid, Window(Interval.day(day), rt))
+        return found[0] if found else None
+
+    async def validities_in(info: Info, uuid: UUID, start: Any, end: Any, registration_time: Any, default: Window) -> Any:
+        rt = registration_time if registration_time not in (UNSET, None) else default.registration_time
+        window = resolve(
+            start, end, context(info).today, default=default, registration_time=rt, start_name="start", end_name="end"
+        )
+        return await load_versions(info, model, uuid, window)
+
+    @strawberry.type(name=f"{name}ResponseRegistration", description=f"A registration of a {title}.")
+    class Registration(RegistrationBase):
+        @strawberry.field(description=f"The {title}'s version valid at `at` (default: now), as registered then.")
+        async def current(self, info: Info, at: Optional[DateTime] = UNSET) -> Optional[version]:  # type: ignore[valid-type]
+            return await current_at(info, self.uuid, at, None, Window(context(info).default_window.interval, self.start))
+
+        @strawberry.field(description=f"The {title}'s versions in `[start, end)`, as registered then.")
+        async def validities(
+            self, info: Info, start: Optional[DateTime] = UNSET, end: Optional[DateTime] = UNSET
+        ) -> list[version]:  # type: ignore[valid-type]
+            return await validities_in(info, self.uuid, start, end, None, Window(Interval(), self.start))
+
+    @strawberry.type(name=f"{name}Response", description=f"A {title} across time.")
+    class Response:
+        uuid: UUID = strawberry.field(description=f"The {title}'s uuid.")
+
+        @strawberry.field(description=f"The version valid at `at` (default: now), as registered at `registration_time`.")
+        async def current(
+            self, info: Info, at: Optional[DateTime] = UNSET, registration_time: Optional[DateTime] = None
+        ) -> Optional[version]:  # type: ignore[valid-type]
+            return await current_at(info, self.uuid, at, registration_time, _window_of(self))
+
+        @strawberry.field(
+            description=(
+                "The versions overlapping `[start, end)`; null bounds are open. Without arguments, the window of "
+                "the filter that found the object (by default: now)."
+            )
+        )
+        async def validities(
+            self,
+            info: Info,
+            start: Optional[DateTime] = UNSET,
+            end: Optional[DateTime] = UNSET,
+            registration_time: Optional[DateTime] = None,
+        ) -> list[version]:  # type: ignore[valid-type]
+            return await validities_in(info, self.uuid, start, end, registration_time, _window_of(self))
+
+        @strawberry.field(description="Use validities.", deprecation_reason="Use validities instead.")
+        async def objects(
+            self,
+            info: Info,
+            start: Optional[DateTime] = UNSET,
+            end: Optional[DateTime] = UNSET,
+            registration_time: Optional[DateTime] = None,
+        ) -> list[version]:  # type: ignore[valid-type]
+            return await validities_in(info, self.uuid, start, end, registration_time, _window_of(self))
+
+        @strawberry.field(description=f"The registrations of the {title}, newest first.")
+        async def registrations(
+            self,
+            info: Info,
+            filter: Optional[ModelsUuidsBoundRegistrationFilter] = None,  # noqa: A002
+            limit: Optional[LimitInt] = None,
+            cursor: Optional[Cursor] = None,
+        ) -> list[Registration]:
+            return await object_registrations(info, model, self.uuid, filter, Registration)
+
+    @strawberry.type(name=f"{name}ResponsePaged", description=f"A page of {title}s.")
+    class Paged:
+        objects: list[Response] = strawberry.field(description=f"The {title}s on this page.")
+        page_info: PageInfo = strawberry.field(description="Where the next page starts.")
+
+    return Response, Paged, Registration
+
+
+async def object_registrations(info: Info, model: str, uuid: UUID, flt: Any, cls: type) -> list[Any]:
+    reg, obj = registrations.registration, registrations.registration_object
+    statement = (
+        select(reg.c.id, reg.c.time, reg.c.actor, reg.c.note)
+        .join(obj, obj.c.registration_id == reg.c.id)
+        .where(obj.c.model == model, obj.c.uuid == uuid)
+        .order_by(reg.c.time)
+    )
+    rows = list(await context(info).execute(statement))
+    result = []
+    for row, after in zip(rows, [*rows[1:], None]):
+        item = cls(
+            registration_id=row.id,
+            start=row.time,
+            end=after.time if after is not None else None,
+            actor=row.actor,
+            model=model,
+            uuid=uuid,
+            note=row.note,
+        )
+        if flt is not None and not _matches(item, flt):
+            continue
+        result.append(item)
+    result.reverse()
+    return result
+
+
+def _matches(item: Any, flt: Any) -> bool:
+    if flt.actors is not None and item.actor not in flt.actors:
+        return False
+    if flt.start is not None and item.start < flt.start:
+        return False
+    return flt.end is None or item.start <= flt.end
+

@@ -1,0 +1,35 @@
+"""The schema, and its SDL as committed in graphql/schema.graphql."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+
+from mo.graphapi.mutation import Mutation
+from mo.graphapi.query import Query
+from mo.graphapi.response import UnknownActor
+from mo.graphapi.scalars import SCALAR_MAP
+
+
+@lru_cache
+def get_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[UnknownActor],
+        config=StrawberryConfig(auto_camel_case=False, scalar_map=SCALAR_MAP),
+        extensions=[
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: QueryDepthLimiter(max_depth=20),
+            lambda: MaxTokensLimiter(max_token_count=20_000),
+            lambda: MaxAliasesLimiter(max_alias_count=100),
+        ],
+    )
+
+
+def sdl() -> str:
+    return get_schema().as_str() + "\n"

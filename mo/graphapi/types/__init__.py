@@ -1,0 +1,1 @@
+"""The object types of the API, one module each."""

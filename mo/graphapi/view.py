@@ -1,0 +1,92 @@
+"""The GraphQL HTTP endpoint: one request, one transaction.
+
+A mutation request that ends with any error is rolled back whole and answers
+``data: null``, so a client never sees a partly applied request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from graphql import OperationType
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
+
+from bitemporal import WriteConflict
+from mo.graphapi.context import RequestContext
+from mo.graphapi.errors import cause, format_error
+from mo.graphapi.schema import get_schema
+
+log = logging.getLogger(__name__)
+RETRIES = 3
+
+
+def _bad_request(message: str) -> JSONResponse:
+    return JSONResponse({"data": None, "errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}, 400)
+
+
+async def execute(
+    engine: AsyncEngine,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    operation_name: str | None = None,
+    *,
+    actor: UUID,
+    now: datetime | None = None,
+) -> tuple[dict[str, Any], RequestContext]:
+    """Run one GraphQL request in its own transaction; returns the JSON body."""
+    schema = get_schema()
+    for attempt in range(RETRIES):
+        ctx = RequestContext(engine, now or datetime.now(timezone.utc), actor)
+        committed = False
+        try:
+            result = await schema.execute(query, variables, context_value=ctx, operation_name=operation_name)
+            errors = result.errors or []
+            conflict = any(isinstance(cause(e), WriteConflict) for e in errors)
+            is_mutation = ctx.wrote or _is_mutation(schema, query, operation_name)
+            committed = not errors
+            if conflict and attempt + 1 < RETRIES:
+                continue
+        finally:
+            await ctx.finish(commit=committed)
+        body: dict[str, Any] = {"data": None if (errors and is_mutation) else result.data}
+        if errors:
+            body["errors"] = [format_error(e) for e in errors]
+        return body, ctx
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _is_mutation(schema: Any, query: str, operation_name: str | None) -> bool:
+    try:
+        from graphql import parse
+        from graphql.utilities import get_operation_ast
+
+        operation = get_operation_ast(parse(query), operation_name)
+    except Exception:  # noqa: BLE001 - a syntax error is reported by execute already
+        return False
+    return operation is not None and operation.operation == OperationType.MUTATION
+
+
+async def graphql_endpoint(request: Request) -> Response:
+    if request.method == "GET":
+        return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+    try:
+        payload = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _bad_request("the body must be JSON: {\"query\": ..., \"variables\": {...}}")
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return _bad_request("the body must be a JSON object with a `query` string")
+    variables = payload.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        return _bad_request("`variables` must be a JSON object")
+    state = request.app.state
+    body, _ = await execute(
+        state.engine, payload["query"], variables, payload.get("operationName"), actor=state.actor
+    )
+    return JSONResponse(body)

@@ -1,0 +1,1 @@
+"""The service layer: every rule of the registry, whoever calls it."""

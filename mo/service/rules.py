@@ -1,0 +1,126 @@
+"""Rules that tie objects together in time, checked in the writing transaction."""
+
+from __future__ import annotations
+
+from typing import Sequence
+from uuid import UUID
+
+from sqlalchemy import and_, select
+
+from bitemporal import Interval, Version, covered, merge, overlapping, registered_at
+from mo.db.tables import TABLES, VERSIONED
+from mo.model import MODELS, Field, Model, Ref
+from mo.service.context import WriteContext
+from mo.service.errors import CPRInUse, NotFound, OutsideValidity, RequiredField, UnitCycle
+
+
+def check_required(model: Model, versions: Sequence[Version]) -> None:
+    for field in model.fields:
+        if field.required and any(v.values.get(field.name) is None for v in versions):
+            raise RequiredField(f"{model.title} needs {field.name} in every period of its validity", field=field.name)
+
+
+async def check_references(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> None:
+    """Every referenced object exists; for COVER/CASCADE it is valid all along."""
+    for field in model.references:
+        spans: dict[UUID, list[Interval]] = {}
+        for version in versions:
+            target = version.values.get(field.name)
+            if target is not None:
+                spans.setdefault(target, []).append(version.interval)
+        for target, intervals in spans.items():
+            await _check_target(ctx, model, field, target, intervals)
+
+
+async def _check_target(ctx: WriteContext, model: Model, field: Field, target: UUID, intervals: list[Interval]) -> None:
+    assert field.target is not None
+    target_model = MODELS[field.target]
+    found = await VERSIONED[field.target].current(ctx.conn, target)
+    if not found:
+        raise NotFound(f"{field.name}: no {target_model.title} with uuid {target}", field=field.name)
+    if field.ref is Ref.EXISTS:
+        return
+    valid = [v.interval for v in found]
+    for interval in merge(intervals):
+        if not covered(interval, valid):
+            raise OutsideValidity(
+                f"{field.name}: the {target_model.title} {target} is not valid over all of {interval}, "
+                f"which the {model.title} needs; it is valid over {', '.join(str(i) for i in merge(valid))}",
+                field=field.name,
+            )
+
+
+def dependents(model: Model) -> list[tuple[Model, Field]]:
+    """The (model, field) pairs whose references to ``model`` restrict or cascade."""
+    return [
+        (other, field)
+        for other in MODELS.values()
+        for field in other.references
+        if field.target == model.name and field.ref in (Ref.COVER, Ref.CASCADE)
+    ]
+
+
+async def referring(ctx: WriteContext, other: Model, field: Field, target: UUID, removed: Interval) -> list[UUID]:
+    """Objects of ``other`` whose ``field`` points at ``target`` on a day of ``removed``."""
+    t = TABLES[other.name]
+    rows = await ctx.conn.execute(
+        select(t.c.uuid)
+        .where(t.c[field.name] == target, registered_at(t, None), overlapping(t, removed))
+        .distinct()
+    )
+    return [row.uuid for row in rows]
+
+
+async def check_unit_parent(ctx: WriteContext, uuid: UUID, versions: Sequence[Version]) -> None:
+    """A unit cannot be placed below itself or below one of its descendants."""
+    for version in versions:
+        parent = version.values.get("parent_uuid")
+        if parent is None:
+            continue
+        if parent == uuid or parent in await descendants(ctx, uuid, version.interval):
+            raise UnitCycle(
+                f"parent: the unit {parent} is {uuid} itself or below it during {version.interval}; "
+                "a unit cannot be moved below its own descendant",
+                field="parent",
+            )
+
+
+async def descendants(ctx: WriteContext, root: UUID, window: Interval) -> set[UUID]:
+    """Every unit below ``root`` at some day of ``window`` (current registration)."""
+    t = TABLES["org_unit"]
+    live = and_(registered_at(t, None), overlapping(t, window))
+    tree = select(t.c.uuid).where(t.c.parent_uuid == root, live).cte("tree", recursive=True)
+    child = t.alias("child")
+    child_live = and_(
+        child.c.reg_to.is_(None), child.c.valid_from < window.end, child.c.valid_to > window.start
+    )
+    tree = tree.union(select(child.c.uuid).join(tree, child.c.parent_uuid == tree.c.uuid).where(child_live))
+    return set((await ctx.conn.scalars(select(tree.c.uuid))).all())
+
+
+async def check_cpr_unique(ctx: WriteContext, uuid: UUID, versions: Sequence[Version]) -> None:
+    numbers = {v.values.get("cpr_number") for v in versions} - {None}
+    t = TABLES["person"]
+    for number in numbers:
+        other = await ctx.conn.scalar(
+            select(t.c.uuid).where(t.c.cpr_number == number, t.c.uuid != uuid, registered_at(t, None)).limit(1)
+        )
+        if other is not None:
+            raise CPRInUse(f"cpr_number: another person ({other}) already has this CPR number", field="cpr_number")
+
+
+def removed_days(old: Sequence[Version], new: Sequence[Version]) -> list[Interval]:
+    """The days the object was valid on before a write and is not after it."""
+    after = [v.interval for v in new]
+    removed: list[Interval] = []
+    for interval in merge(v.interval for v in old):
+        removed.extend(_minus_all(interval, after))
+    return removed
+
+
+def _minus_all(interval: Interval, others: list[Interval]) -> list[Interval]:
+    parts = [interval]
+    for other in others:
+        parts = [piece for part in parts for piece in part.minus(other)]
+    return parts
+

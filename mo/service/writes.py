@@ -1,0 +1,120 @@
+"""The four writes every object type has: create, update, terminate, delete.
+
+Each one locks the object, reads its current versions, computes the new ones with
+``bitemporal.versions``, checks the rules, and registers the difference.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Mapping, Sequence
+from uuid import UUID, uuid4
+
+from bitemporal import Interval, NoVersions, Version, diff, versions
+from mo.db.tables import VERSIONED
+from mo.model import Model, Ref
+from mo.service.context import WriteContext
+from mo.service.errors import AlreadyExists, HasDependents, NotFound
+from mo.service.rules import (
+    check_cpr_unique,
+    check_references,
+    check_required,
+    check_unit_parent,
+    dependents,
+    referring,
+    removed_days,
+)
+
+Check = Callable[[WriteContext, UUID, Sequence[Version]], Awaitable[None]]
+
+#: Rules of one object type beyond what its declaration implies.
+CHECKS: dict[str, tuple[Check, ...]] = {
+    "org_unit": (check_unit_parent,),
+    "person": (check_cpr_unique,),
+}
+
+
+async def create(
+    ctx: WriteContext, model: Model, uuid: UUID | None, interval: Interval, values: Mapping[str, Any]
+) -> UUID:
+    """Create an object over ``interval``; repeating an identical create is a no-op."""
+    uuid = uuid or uuid4()
+    complete = {f.name: values.get(f.name, f.default) for f in model.fields}
+    if complete.get("user_key") is None:
+        complete["user_key"] = str(uuid)
+    new = versions.create(interval, complete)
+    old = await _locked(ctx, model, uuid)
+    if old:
+        if old == new:
+            return uuid
+        raise AlreadyExists(
+            f"uuid: a {model.title} with uuid {uuid} already exists with other values; use update", field="uuid"
+        )
+    await _register(ctx, model, uuid, old, new)
+    return uuid
+
+
+async def update(ctx: WriteContext, model: Model, uuid: UUID, interval: Interval, changes: Mapping[str, Any]) -> UUID:
+    """Lay ``changes`` over ``interval``; see ``bitemporal.versions.update``."""
+    old = await _existing(ctx, model, uuid)
+    try:
+        new = versions.update(old, interval, changes)
+    except NoVersions:  # pragma: no cover - _existing already refused
+        raise NotFound(f"uuid: no {model.title} with uuid {uuid}", field="uuid") from None
+    await _register(ctx, model, uuid, old, new)
+    return uuid
+
+
+async def terminate(ctx: WriteContext, model: Model, uuid: UUID, interval: Interval) -> UUID:
+    """End the object's validity over ``interval`` (usually ``[to, infinity)``)."""
+    old = await _existing(ctx, model, uuid)
+    await _register(ctx, model, uuid, old, versions.terminate(old, interval))
+    return uuid
+
+
+async def delete(ctx: WriteContext, model: Model, uuid: UUID) -> UUID:
+    """Close every current registration of the object; its history stays readable."""
+    old = await _existing(ctx, model, uuid)
+    await _register(ctx, model, uuid, old, [])
+    return uuid
+
+
+async def _locked(ctx: WriteContext, model: Model, uuid: UUID) -> list[Version]:
+    table = VERSIONED[model.name]
+    await table.lock(ctx.conn, uuid)
+    return await table.current(ctx.conn, uuid)
+
+
+async def _existing(ctx: WriteContext, model: Model, uuid: UUID) -> list[Version]:
+    old = await _locked(ctx, model, uuid)
+    if not old:
+        raise NotFound(f"uuid: no {model.title} with uuid {uuid}", field="uuid")
+    return old
+
+
+async def _register(ctx: WriteContext, model: Model, uuid: UUID, old: list[Version], new: list[Version]) -> None:
+    _, inserted = diff(old, new)
+    check_required(model, inserted)
+    await check_references(ctx, model, inserted)
+    for check in CHECKS.get(model.name, ()):
+        await check(ctx, uuid, inserted)
+    for window in removed_days(old, new):
+        await _release(ctx, model, uuid, window)
+    await VERSIONED[model.name].replace(ctx.conn, ctx.registrar, uuid, old, new)
+
+
+async def _release(ctx: WriteContext, model: Model, uuid: UUID, window: Interval) -> None:
+    """Objects that need ``uuid`` on days it loses: end them, or refuse."""
+    for other, field in dependents(model):
+        found = await referring(ctx, other, field, uuid, window)
+        if not found:
+            continue
+        if field.ref is Ref.CASCADE:
+            for dependent in found:
+                await terminate(ctx, other, dependent, window)
+            continue
+        listed = ", ".join(str(u) for u in found[:5]) + (" ..." if len(found) > 5 else "")
+        raise HasDependents(
+            f"the {model.title} {uuid} still has {other.title}s on days in {window} ({listed}); "
+            f"end or move them first",
+            field="uuid",
+        )
