@@ -5,7 +5,8 @@ The resolvers only translate inputs; ``mo.service.writes`` holds every rule.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from contextlib import contextmanager
+from typing import Any, Iterator, Mapping
 from uuid import UUID, uuid4
 
 import strawberry
@@ -26,7 +27,7 @@ from mo.graphapi.types.organisation import Organisation, load_organisation
 from mo.graphapi.types.person import EmployeeResponse
 from mo.model import MODELS
 from mo.service import writes
-from mo.service.errors import InvalidInterval
+from mo.service.errors import InvalidInterval, MOError
 from mo.timezone import validity_day
 
 #: input field -> model field, per object type
@@ -66,6 +67,26 @@ FIELDS: dict[str, dict[str, str]] = {
 }
 
 
+def input_name(model: str, field: str | None) -> str | None:
+    """The input field a client used for a model field (the current name, not an alias)."""
+    names = [attr for attr, target in FIELDS[model].items() if target == field]
+    return names[-1] if names else field
+
+
+@contextmanager
+def client_names(model: str) -> Iterator[None]:
+    """Report errors under the input's field names."""
+    try:
+        yield
+    except MOError as error:
+        if error.field is not None:
+            renamed = input_name(model, error.field)
+            error.message = error.message.replace(f"{error.field}:", f"{renamed}:", 1)
+            error.args = (error.message,)
+            error.field = renamed
+        raise
+
+
 def values_of(model: str, data: Any, *, keep_null: bool) -> dict[str, Any]:
     """The model values an input sets. ``keep_null``: an explicit null clears."""
     values: dict[str, Any] = {}
@@ -89,7 +110,8 @@ def interval_of(validity: Any, *, start: str = "validity.from", end: str = "vali
 
 async def _create(info: Info, model: str, uuid: UUID | None, interval: Interval, values: Mapping[str, Any]) -> Any:
     ctx = context(info)
-    created = await writes.create(await ctx.writer(), MODELS[model], uuid, interval, values)
+    with client_names(model):
+        created = await writes.create(await ctx.writer(), MODELS[model], uuid, interval, values)
     return ResponseValue(created, ctx.default_window)
 
 
@@ -98,7 +120,8 @@ async def _update(info: Info, model: str, data: Any, *, replace: bool = False) -
     changes = values_of(model, data, keep_null=True)
     if replace:
         changes = {field: changes.get(field) for field in set(FIELDS[model].values())}
-    await writes.update(await ctx.writer(), MODELS[model], data.uuid, interval_of(data.validity), changes)
+    with client_names(model):
+        await writes.update(await ctx.writer(), MODELS[model], data.uuid, interval_of(data.validity), changes)
     return ResponseValue(data.uuid, ctx.default_window)
 
 
@@ -112,7 +135,8 @@ async def _terminate(info: Info, model: str, data: Any) -> Any:
         interval = Interval(first, to)
     else:
         interval = Interval.of(to, None)
-    await writes.terminate(await ctx.writer(), MODELS[model], data.uuid, interval)
+    with client_names(model):
+        await writes.terminate(await ctx.writer(), MODELS[model], data.uuid, interval)
     return ResponseValue(data.uuid, ctx.default_window)
 
 

@@ -94,9 +94,9 @@ async def _existing(ctx: WriteContext, model: Model, uuid: UUID) -> list[Version
 async def _register(ctx: WriteContext, model: Model, uuid: UUID, old: list[Version], new: list[Version]) -> None:
     _, inserted = diff(old, new)
     check_required(model, inserted)
-    await check_references(ctx, model, inserted)
     for check in CHECKS.get(model.name, ()):
         await check(ctx, uuid, inserted)
+    await check_references(ctx, model, inserted)
     for window in removed_days(old, new):
         await _release(ctx, model, uuid, window)
     await VERSIONED[model.name].replace(ctx.conn, ctx.registrar, uuid, old, new)
