@@ -52,7 +52,7 @@ class Compiler:
             value = getattr(flt, name)
             if spec.apply is None or value is UNSET:
                 continue
-            if value is None and name not in NULL_MEANS_SOMETHING:
+            if value is None and not spec.null_selects:
                 continue
             conditions.append(spec.apply(self, table, value, window))
         return conditions
@@ -66,6 +66,3 @@ class Compiler:
     def cte_name(self, prefix: str) -> str:
         return f"{prefix}_{next(self._names)}"
 
-
-#: Filter fields where an explicit ``null`` selects something (roots, leaves).
-NULL_MEANS_SOMETHING = frozenset({"parent", "child"})

@@ -134,7 +134,7 @@ UNIT_FIELDS = [
     FilterField(
         "parent", "OrganisationUnitFilter | None",
         "Only units whose parent matches. `null` selects root units, `{}` every unit that has a parent.",
-        apply.unit_parent, default=UNSET,
+        apply.unit_parent, default=UNSET, null_selects=True,
     ),
     FilterField(
         "parents", "list[UUID] | None", "Only units directly below one of these units.",
@@ -143,7 +143,7 @@ UNIT_FIELDS = [
     FilterField(
         "child", "OrganisationUnitFilter | None",
         "Only units with a child that matches. `null` selects leaf units, `{}` every unit with children.",
-        apply.unit_child, default=UNSET,
+        apply.unit_child, default=UNSET, null_selects=True,
     ),
     FilterField(
         "hierarchy", "ClassFilter | None", "Only units whose hierarchy class matches.",

@@ -28,6 +28,9 @@ class FilterField:
     """``None`` for the fields every filter handles itself (dates, registration time)."""
     default: Any = None
     deprecation: str | None = None
+    null_selects: bool = False
+    """Whether an explicit ``null`` is a condition (``parent: null`` = roots)
+    rather than "no condition"."""
 
 
 def make_input(name: str, description: str, fields: Iterable[FilterField], module: str) -> type:
