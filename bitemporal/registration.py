@@ -85,14 +85,17 @@ class Registrar:
         """The registration to write object ``uuid`` with.
 
         ``latest`` is the newest registration time already on the object (read after
-        the object was locked).
+        the object was locked). An object this transaction already wrote may be
+        written again: its rows from the first write close at the same time, as
+        empty ``[T, T)`` registrations that no read ever sees.
         """
         registration = self._registration
+        mine = (model, uuid) in self._touched
         if registration is None:
             registration = await self._begin(latest)
-        elif latest is not None and latest >= registration.time:
+        elif not mine and latest is not None and latest >= registration.time:
             raise WriteConflict(f"{model} {uuid} was registered at {latest}, after this transaction began writing")
-        if (model, uuid) not in self._touched:
+        if not mine:
             await self._conn.execute(
                 insert(self._tables.registration_object).values(
                     registration_id=registration.id, model=model, uuid=uuid

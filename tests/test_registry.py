@@ -168,3 +168,20 @@ async def test_creating_the_same_object_twice_is_idempotent(gql: Client) -> None
     assert await gql.count("registration") == before
     error = await gql.error(PERSON, {"input": {**data, "surname": "Other"}})
     assert error["extensions"]["code"] == "ALREADY_EXISTS"
+
+
+async def test_two_mutations_of_one_object_in_one_request_both_apply(gql: Client) -> None:
+    s = await seed(gql)
+    data = await gql.ok(
+        """
+        mutation ($a: EmployeeUpdateInput!, $b: EmployeeUpdateInput!) {
+          a: employee_update(input: $a) { uuid }
+          b: employee_update(input: $b) { current(at: "2030-01-01") { given_name surname } }
+        }
+        """,
+        {
+            "a": {"uuid": s.person, "given_name": "Bo", "validity": {"from": "2020-01-01"}},
+            "b": {"uuid": s.person, "surname": "Holm", "validity": {"from": "2025-01-01"}},
+        },
+    )
+    assert data["b"]["current"] == {"given_name": "Bo", "surname": "Holm"}
