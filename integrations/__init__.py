@@ -1,0 +1,1 @@
+"""Integration workers (none yet): they use MO only through GraphQL and events."""
