@@ -26,13 +26,14 @@ from uuid import UUID, uuid5
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bitemporal import Interval, Registrar
+from bitemporal import Interval, Registrar, utcnow
 from mo.db.engine import write_transaction
 from mo.db.tables import organisation, registrations
 from mo.model.models import CLASS, ENGAGEMENT, FACET, ORG_UNIT, PERSON
 from mo.model.spec import Model
 from mo.service import writes
 from mo.service.context import WriteContext
+from mo.timezone import day_of
 
 __all__ = ["SAMPLE_ACTOR", "SampleSummary", "load_sample", "sample_uuid"]
 
@@ -82,46 +83,111 @@ class SampleSummary:
     reorganisation_date: date
 
 
-# --- the classification ---------------------------------------------------------
+# --- the classification and the organisation --------------------------------------
 
 _Classes = tuple[tuple[str, str, str | None], ...]  # (user_key, name, scope)
 
 
-def _named(names: str) -> _Classes:
-    return tuple((name, name, None) for name in names.split(", "))
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(", "))
 
 
-_JOBS_BY_DOMAIN: dict[str, str] = {
-    "Børn og Unge": "Lærer, Pædagog, Pædagogmedhjælper, Skoleleder, Dagplejer, Psykolog, Sundhedsplejerske, "
-    "Socialrådgiver, Kontorfuldmægtig",
-    "Social og Sundhed": "Social- og sundhedsassistent, Social- og sundhedshjælper, Sygeplejerske, Fysioterapeut, "
-    "Ergoterapeut, Socialrådgiver, Pædagog, Køkkenassistent, Rengøringsassistent, Kontorfuldmægtig",
-    "Teknik og Miljø": "Ingeniør, Byggesagsbehandler, Vejmand, Gartner, Maskinfører, Miljømedarbejder, "
-    "Planlægger, Konsulent, Kontorfuldmægtig",
-    "Kultur og Fritid": "Bibliotekar, Biblioteksassistent, Kulturmedarbejder, Musikskolelærer, Driftsmedarbejder, "
-    "Livredder, Arkivar, Kontorfuldmægtig",
-    "Økonomi og Administration": "Kontorfuldmægtig, Konsulent, Specialkonsulent, Økonomimedarbejder, "
-    "Lønkonsulent, IT-medarbejder, Jurist, HR-konsulent",
-    "Beskæftigelse og Integration": "Jobkonsulent, Socialrådgiver, Sagsbehandler, Virksomhedskonsulent, "
-    "Sproglærer, Kontorfuldmægtig",
+#: directorate -> department -> (type of the units below it, their names, their teams, the jobs).
+_DIRECTORATES: dict[str, dict[str, tuple[str, str, str, str]]] = {
+    "Børn og Unge": {
+        "Skoler": ("Skole", "{place}skolen", "Indskoling, Mellemtrin, Udskoling, SFO, Specialklasser",
+                   "Lærer, Pædagog, Pædagogmedhjælper, Skoleleder, Skolesekretær"),
+        "Dagtilbud": ("Institution", "Børnehuset {place}, Vuggestuen {place}, Dagtilbud {place}",
+                      "Vuggestuegruppen, Børnehavegruppen, Køkken", "Pædagog, Pædagogmedhjælper, Pædagogisk assistent"),
+        "Familie og Forebyggelse": ("Center", "Familiehuset {place}, Familiecenter {compass}",
+                                    "Myndighed, Forebyggelse, Anbringelser", "Socialrådgiver, Familiebehandler"),
+        "Pædagogisk Psykologisk Rådgivning": ("Afdeling", "PPR {compass}", "Psykologer, Tale-høre",
+                                              "Psykolog, Tale-hørekonsulent"),
+        "Sundhedsplejen": ("Afdeling", "Sundhedsplejen {compass}", "Spæd og småbørn, Skolesundhed",
+                           "Sundhedsplejerske, Kontorfuldmægtig"),
+        "Ungdomsskolen": ("Institution", "Ungdomsklubben {place}", "Undervisning, Klubaftener",
+                          "Ungdomsskolelærer, Klubmedarbejder"),
+    },
+    "Social og Sundhed": {
+        "Hjemmeplejen": ("Afdeling", "Hjemmepleje {compass}", "Dagvagt, Aftenvagt, Nattevagt",
+                         "Social- og sundhedshjælper, Social- og sundhedsassistent, Sygeplejerske"),
+        "Plejecentre": ("Center", "Plejecenter {place}", "Dagvagt, Aftenvagt, Nattevagt, Køkken, Demensenhed",
+                        "Social- og sundhedsassistent, Social- og sundhedshjælper, Sygeplejerske, Køkkenassistent"),
+        "Handicap og Psykiatri": ("Institution", "Bostedet {place}, Botilbuddet {place}, Værestedet {place}",
+                                  "Dagvagt, Aftenvagt, Nattevagt", "Pædagog, Social- og sundhedsassistent"),
+        "Træning og Rehabilitering": ("Center", "Træningscenter {place}, Aktivitetscenter {place}",
+                                      "Træning, Hjælpemidler", "Fysioterapeut, Ergoterapeut, Terapeutassistent"),
+        "Sygeplejen": ("Afdeling", "Sygepleje {compass}", "Dagvagt, Aftenvagt, Nattevagt",
+                       "Sygeplejerske, Social- og sundhedsassistent"),
+        "Myndighed": ("Afdeling", "Visitation {compass}", "Hjælpemidler, Boliger, Personlig pleje",
+                      "Visitator, Socialrådgiver, Kontorfuldmægtig"),
+    },
+    "Teknik og Miljø": {
+        "Vej og Park": ("Afdeling", "Driftsområde {compass}", "Vejdrift, Grønne områder, Vintertjeneste",
+                        "Vejmand, Gartner, Maskinfører"),
+        "Byg og Miljø": ("Afdeling", "Byggesager {compass}, Miljøtilsyn {compass}", "Erhverv, Bolig, Landbrug",
+                         "Byggesagsbehandler, Miljømedarbejder, Ingeniør"),
+        "Plan og Udvikling": ("Afdeling", "Lokalplaner {compass}, Mobilitet {compass}", "Planlægning, GIS",
+                              "Planlægger, Landinspektør, Arkitekt"),
+        "Natur og Vand": ("Afdeling", "Natur {compass}, Vandløb {compass}", "Natur, Vandløb, Grundvand",
+                          "Biolog, Miljømedarbejder, Ingeniør"),
+        "Affald og Genbrug": ("Institution", "Genbrugsplads {place}", "Pladsen, Indsamling", "Pladsmand, Chauffør"),
+        "Ejendomme": ("Afdeling", "Ejendomsservice {compass}", "Teknisk service, Rengøring, Vedligehold",
+                      "Servicemedarbejder, Rengøringsassistent, Håndværker"),
+    },
+    "Kultur og Fritid": {
+        "Bibliotekerne": ("Institution", "{place} Bibliotek", "Udlån, Formidling, Børn og unge",
+                          "Bibliotekar, Biblioteksassistent"),
+        "Kulturhuse": ("Institution", "Kulturhuset {place}, Medborgerhuset {place}", "Drift, Arrangementer",
+                       "Kulturmedarbejder, Servicemedarbejder"),
+        "Musikskolen": ("Institution", "Musikskolen {place}", "Strygere, Blæsere, Rytmisk", "Musikskolelærer"),
+        "Idræt og Fritid": ("Institution", "{place} Idrætscenter, {place} Svømmehal", "Drift, Svømning, Booking",
+                            "Livredder, Servicemedarbejder, Idrætskonsulent"),
+        "Museer og Arkiver": ("Institution", "Lokalarkivet {place}, {place} Museum", "Samlinger, Formidling",
+                              "Arkivar, Museumsinspektør"),
+    },
+    "Økonomi og Administration": {
+        "Økonomi": ("Afdeling", "Budget og Analyse, Regnskab, Opkrævning", "Team {compass}",
+                    "Økonomimedarbejder, Controller, Bogholder"),
+        "HR og Personale": ("Afdeling", "Løn, Rekruttering, Arbejdsmiljø", "Team {compass}",
+                            "HR-konsulent, Lønkonsulent, Arbejdsmiljøkonsulent"),
+        "IT og Digitalisering": ("Afdeling", "IT-drift, IT-support, Digitalisering", "Team {compass}",
+                                 "IT-medarbejder, IT-supporter, Digitaliseringskonsulent"),
+        "Borgerservice": ("Afdeling", "Borgerservice {place}", "Pas og kørekort, Skranke, Telefoni",
+                          "Kontorfuldmægtig, Borgerservicemedarbejder"),
+        "Sekretariat og Politisk Betjening": ("Afdeling", "Direktionssekretariat, Byrådssekretariat, Jura",
+                                              "Team {compass}", "Jurist, Specialkonsulent, Kontorfuldmægtig"),
+    },
+    "Beskæftigelse og Integration": {
+        "Jobcenter": ("Center", "Jobcenter {place}", "Sygedagpenge, Kontanthjælp, Fleksjob, Ressourceforløb",
+                      "Jobkonsulent, Socialrådgiver, Sagsbehandler"),
+        "Ydelsesservice": ("Afdeling", "Ydelser {compass}", "Kontanthjælp, Boligstøtte",
+                           "Sagsbehandler, Kontorfuldmægtig"),
+        "Integration": ("Institution", "Sprogcenter {place}, Integrationshuset {place}", "Danskundervisning, Mentorer",
+                        "Sproglærer, Integrationskonsulent, Mentor"),
+        "Unge og Uddannelse": ("Center", "Ungecenter {place}", "Vejledning, Uddannelsespålæg",
+                               "Uddannelsesvejleder, Socialrådgiver, Mentor"),
+    },
 }
-_TOP_JOBS = "Direktør, Chefkonsulent, Specialkonsulent, Kontorfuldmægtig"
+_DEPARTMENTS = {name: spec for departments in _DIRECTORATES.values() for name, spec in departments.items()}
+#: The jobs at the root and in the directorates' own staff.
+_TOP_JOBS = _split("Direktør, Chefkonsulent, Specialkonsulent, Kontorfuldmægtig")
+_JOBS = tuple(dict.fromkeys([*(j for spec in _DEPARTMENTS.values() for j in _split(spec[3])), *_TOP_JOBS]))
 
 
-def _all_jobs() -> str:
-    names = [n for text in (*_JOBS_BY_DOMAIN.values(), _TOP_JOBS) for n in text.split(", ")]
-    return ", ".join(dict.fromkeys(names))
+def _named(names: Sequence[str]) -> _Classes:
+    return tuple((name, name, None) for name in names)
 
 
 FACETS: dict[str, _Classes] = {
     "engagement_type": (("ansat", "Ansat", None), ("timeloennet", "Timelønnet", None), ("elev", "Elev", None)),
-    "engagement_job_function": _named(_all_jobs()),
-    "org_unit_type": _named("Kommune, Forvaltning, Afdeling, Center, Institution, Skole, Team"),
-    "org_unit_level": _named(", ".join(f"NY{n}-niveau" for n in range(6, 0, -1))),
-    "org_unit_hierarchy": _named("Linjeorganisation, Sikkerhedsorganisation, MED-organisation"),
+    "engagement_job_function": _named(_JOBS),
+    "org_unit_type": _named(_split("Kommune, Forvaltning, Afdeling, Center, Institution, Skole, Team")),
+    "org_unit_level": _named([f"NY{n}-niveau" for n in range(6, 0, -1)]),
+    "org_unit_hierarchy": _named(_split("Linjeorganisation, Sikkerhedsorganisation, MED-organisation")),
     "primary_type": (("primary", "Primær", "3000"), ("non-primary", "Ikke-primær", "0"),
                      ("explicitly-primary", "Manuelt primær", "5000")),
-    "time_planning": _named("Arbejdstidsplaner, Tjenestetid, Dannes ikke"),
+    "time_planning": _named(_split("Arbejdstidsplaner, Tjenestetid, Dannes ikke")),
     "employee_address_type": (("EmailEmployee", "Email", "EMAIL"), ("PhoneEmployee", "Telefon", "PHONE"),
                               ("AdressePostEmployee", "Postadresse", "DAR")),
     "org_unit_address_type": (("EmailUnit", "Email", "EMAIL"), ("PhoneUnit", "Telefon", "PHONE"),
@@ -130,56 +196,8 @@ FACETS: dict[str, _Classes] = {
     "visibility": (("Ekstern", "Må vises eksternt", "PUBLIC"), ("Intern", "Må vises internt", "INTERNAL"),
                    ("Hemmelig", "Hemmelig", "SECRET")),
 }
+"""Facet user_key -> classes, with OS2mo's user_keys and scopes."""
 
-
-# --- the organisation ------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class _Domain:
-    name: str
-    departments: tuple[str, ...]
-    institutions: tuple[tuple[str, str], ...]  # (name pattern, unit type)
-    teams: tuple[str, ...]
-
-
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(text.split(", "))
-
-
-_DOMAINS = (
-    _Domain("Børn og Unge", _split("Skoler, Dagtilbud, Familie og Forebyggelse, Pædagogisk Psykologisk Rådgivning, "
-                                   "Sundhedsplejen, Ungdomsskolen, Dagplejen"),
-            (("{place}skolen", "Skole"), ("Børnehuset {place}", "Institution"), ("Vuggestuen {place}", "Institution"),
-             ("Dagtilbud {place}", "Institution"), ("Familiehuset {place}", "Center")),
-            _split("Indskoling, Mellemtrin, Udskoling, SFO, Specialklasser, Vuggestuegruppen, Børnehavegruppen, "
-                   "Team {compass}")),
-    _Domain("Social og Sundhed", _split("Hjemmeplejen, Plejecentre, Sundhed og Forebyggelse, Handicap og Psykiatri, "
-                                        "Myndighed, Træning og Rehabilitering, Sygeplejen"),
-            (("Plejecenter {place}", "Center"), ("Hjemmepleje {compass}", "Afdeling"),
-             ("Bostedet {place}", "Institution"), ("Aktivitetscenter {place}", "Center"),
-             ("Træningscenter {place}", "Center")),
-            _split("Dagvagt, Aftenvagt, Nattevagt, Demensteam, Køkken, Visitation, Team {compass}")),
-    _Domain("Teknik og Miljø", _split("Vej og Park, Byg og Miljø, Plan og Udvikling, Natur og Vand, "
-                                      "Affald og Genbrug, Materielgården, Ejendomme"),
-            (("Genbrugsplads {place}", "Institution"), ("Driftsområde {compass}", "Afdeling"),
-             ("Ejendomsservice {compass}", "Afdeling"), ("Grønne områder {compass}", "Afdeling")),
-            _split("Vintertjeneste, Værksted, Administration, Sagsbehandling, Team {compass}")),
-    _Domain("Kultur og Fritid", _split("Bibliotekerne, Kulturhuse, Musikskolen, Idræt og Fritid, Museer og Arkiver"),
-            (("{place} Bibliotek", "Institution"), ("Kulturhuset {place}", "Institution"),
-             ("{place} Idrætscenter", "Institution"), ("{place} Svømmehal", "Institution"),
-             ("Lokalarkivet {place}", "Institution")),
-            _split("Udlån, Formidling, Drift, Børn og Unge, Team {compass}")),
-    _Domain("Økonomi og Administration", _split("Økonomi, HR og Personale, IT og Digitalisering, Borgerservice, "
-                                                "Sekretariat og Politisk Betjening, Løn, Indkøb"),
-            (("Borgerservice {place}", "Afdeling"), ("Budget og Analyse {compass}", "Afdeling"),
-             ("Kontaktcenter {compass}", "Afdeling"), ("IT-support {compass}", "Afdeling")),
-            _split("Regnskab, Rekruttering, Arbejdsmiljø, Drift, Jura, Team {compass}")),
-    _Domain("Beskæftigelse og Integration", _split("Jobcenter, Ydelsesservice, Integration, Virksomhedsservice, "
-                                                   "Unge og Uddannelse"),
-            (("Jobcenter {place}", "Center"), ("Sprogcenter {place}", "Institution"),
-             ("Ydelser {compass}", "Afdeling")),
-            _split("Sygedagpenge, Kontanthjælp, Fleksjob, Ressourceforløb, Team {compass}")),
-)
 _PLACES = _split("Søndervang, Bakkely, Egebjerg, Nørremark, Kirkebakke, Skovgården, Lindely, Åparken, Højvang, "
                  "Strandby, Rosenhøj, Engvang, Bøgely, Fjordvang, Møllevang, Granly, Solbakke, Tjørnehøj, Birkelund, "
                  "Hyldegården, Kærby, Lyngbakke, Vestervang, Østerbro, Ådalen, Havrevang, Kløvermarken, Slotsbakke, "
@@ -208,7 +226,8 @@ class _Unit:
     name: str
     depth: int
     parent: int | None
-    domain: _Domain | None
+    directorate: str | None
+    department: str | None
     unit_type: str
     start: date = UNITS_FROM
     end: date | None = None
@@ -233,7 +252,7 @@ class _Person:
     seniority: date | None = None
     new_surname: tuple[date, str] | None = None
     registered_from: date | None = None
-    """When the name change was first (wrongly) registered from; corrected later."""
+    """The later day the name change is first registered from; a correction moves it back."""
 
 
 @dataclass(slots=True)
@@ -250,7 +269,7 @@ class _Engagement:
     end: date | None = None
     job_change: tuple[date, str] | None = None
     job_change_from: date | None = None
-    """The job change's true start, corrected back from ``job_change``'s date."""
+    """The job change's true, later start; a correction moves it there from ``job_change``'s day."""
 
 
 @dataclass(slots=True)
@@ -291,56 +310,59 @@ def _years_after(day: date, years: int) -> date:
 
 
 def _plan_units(plan: _Plan, rng: random.Random, count: int) -> None:
-    key = iter(range(1000, 10**9))
-    used: set[str] = set()
+    """The tree, level by level: root, directorates, departments, institutions, teams."""
+    units, names = plan.units, set[tuple[int | None, str]]()
 
-    def unique(name: str) -> str:
-        candidate, n = name, 2
-        while candidate in used:
-            candidate, n = f"{name} {n}", n + 1
-        used.add(candidate)
-        return candidate
-
-    def add(name: str, depth: int, parent: int | None, domain: _Domain | None, unit_type: str) -> int:
-        index = len(plan.units)
-        unit = _Unit(sample_uuid(plan.seed, "org_unit", index), str(next(key)), unique(name), depth, parent, domain,
-                     unit_type)
-        plan.units.append(unit)
+    def add(names_from: Sequence[str], depth: int, parent: int | None, department: str | None, unit_type: str) -> None:
+        # Units up to institutions have names unique in the municipality; teams within their unit.
+        scope = parent if depth >= 4 else None
+        for _ in range(20):
+            name = rng.choice(names_from).format(place=rng.choice(_PLACES), compass=rng.choice(_COMPASS))
+            if (scope, name) not in names:
+                break
+        base, n = name, 2
+        while (scope, name) in names:
+            name, n = f"{base} {n}", n + 1
+        names.add((scope, name))
+        directorate = name if depth == 1 else None if parent is None else units[parent].directorate
+        index = len(units)
+        units.append(_Unit(sample_uuid(plan.seed, "org_unit", index), str(1000 + index), name, depth, parent,
+                           directorate, department, unit_type))
         if parent is not None:
-            plan.units[parent].children.append(index)
-        return index
+            units[parent].children.append(index)
 
-    def fill(pattern: str) -> str:
-        return pattern.format(place=rng.choice(_PLACES), compass=rng.choice(_COMPASS))
-
-    root = add(plan.municipality, 0, None, None, "Kommune")
-    domains = _DOMAINS[: min(rng.randint(5, 7), count - 1, len(_DOMAINS))]
-    level = [add(d.name, 1, root, d, "Forvaltning") for d in domains]
-    rest = count - len(plan.units)
-    sizes = [min(rest, max(len(level), round(rest * 0.15)))]
-    for share in (0.45, 0.28):
-        sizes.append(min(rest - sum(sizes), round(rest * share)))
-    sizes.append(rest - sum(sizes))
-    for depth, size in enumerate(sizes, start=2):
-        parents = [level[i % len(level)] for i in range(min(size, len(level)))]
-        parents += rng.choices(level, k=size - len(parents))
-        below: list[int] = []
+    add([plan.municipality], 0, None, None, "Kommune")
+    for directorate in list(_DIRECTORATES)[: min(rng.randint(5, 7), count - 1, len(_DIRECTORATES))]:
+        add([directorate], 1, 0, None, "Forvaltning")
+    rest = count - len(units)
+    sizes = [min(rest, max(len(units) - 1, round(rest * 0.12)))]
+    sizes += [min(rest - sizes[0], round(rest * 0.45))]
+    sizes += [min(rest - sum(sizes), round(rest * 0.28))]
+    sizes += [rest - sum(sizes)]
+    # Departments: one per directorate first, then the others in random order.
+    shuffled = [(d, name) for d in range(1, len(units)) for name in _DIRECTORATES[units[d].name]]
+    rng.shuffle(shuffled)
+    firsts = {d: (d, name) for d, name in reversed(shuffled)}
+    departments = sorted(firsts.values()) + [pair for pair in shuffled if pair not in firsts.values()]
+    for i in range(sizes[0]):
+        parent, name = departments[i % len(departments)]
+        add([name if i < len(departments) else name + " {compass}"], 2, parent, name, "Afdeling")
+    level = list(range(len(units) - sizes[0], len(units)))
+    for depth, size in enumerate(sizes[1:], start=3):
+        parents = level[:size] + rng.choices(level, k=max(0, size - len(level)))
+        before = len(units)
         for parent in parents:
-            domain = plan.units[parent].domain
-            assert domain is not None
-            if depth == 2:
-                taken = {plan.units[c].name for c in plan.units[parent].children}
-                free = [d for d in domain.departments if d not in taken]
-                name, unit_type = (free[0] if free else fill(f"{domain.departments[0]} {{compass}}")), "Afdeling"
-            elif depth == 3:
-                pattern, unit_type = rng.choice(domain.institutions)
-                name = fill(pattern)
+            department = units[parent].department
+            assert department is not None
+            unit_type, institutions, teams, _ = _DEPARTMENTS[department]
+            if depth == 3:
+                add(_split(institutions), depth, parent, department, unit_type)
             else:
-                name, unit_type = fill(rng.choice(domain.teams)), "Team"
-            below.append(add(name, depth, parent, domain, unit_type))
-        level = below or level
-    for unit in plan.units[1:]:
-        unit.start = plan.units[unit.parent or 0].start
+                add(_split(teams) if depth == 4 else _split("Gruppe A, Gruppe B, Gruppe C"), depth, parent, department,
+                    "Team")
+        level = list(range(before, len(units))) or level
+    for unit in units[1:]:
+        unit.start = units[unit.parent or 0].start
         if unit.depth >= 2 and rng.random() < 0.06:  # opened later than the rest
             opened = _month(date(rng.randint(2011, plan.reorganisation.year - 2), 1, 1), rng.randrange(12))
             unit.start = max(unit.start, opened)
@@ -349,23 +371,34 @@ def _plan_units(plan: _Plan, rng: random.Random, count: int) -> None:
 
 
 def _plan_unit_changes(plan: _Plan, rng: random.Random) -> None:
+    """Closed units, the reorganisation, and a rename and a move after ``today``."""
     units, today = plan.units, plan.today
     leaves = [i for i, u in enumerate(units) if u.depth >= 3 and not u.children]
-    for i in rng.sample(leaves, min(len(leaves), max(1, round(len(units) * 0.03)))):  # closed in the past
+    for i in rng.sample(leaves, min(len(leaves), max(1, round(len(units) * 0.03)))):
         lo = max(_years_after(units[i].start, 2), date(2015, 1, 1))
         units[i].end = _day_in(rng, lo, today - timedelta(days=60))
 
-    # New parents come from the old parent's level, so depths never change and no
-    # unit can end up below its own descendant.
     def new_parent(i: int, day: date) -> int | None:
-        unit = units[i]
-        if unit.depth < 2 or not unit.open_over(day) or unit.start == day or unit.move or i == plan.renamed:
-            return None
-        same = [p for p, u in enumerate(units) if u.depth == unit.depth - 1 and p != unit.parent and u.open_over(day)]
-        return rng.choice(same) if same else None
+        """Departments change directorate; other units move within their kind of department.
 
-    renamed = [i for i, u in enumerate(units) if u.depth == 2 and u.open_over(today)]
-    plan.renamed = rng.choice(renamed)
+        The new parent is on the old parent's level, so depths never change and no
+        unit can end up below its own descendant.
+        """
+        unit = units[i]
+        if unit.depth < 2 or not unit.open_over(day) or unit.start == day or i == plan.renamed:
+            return None
+        parent = unit.move[1] if unit.move else unit.parent
+
+        def fits(u: _Unit) -> bool:
+            if unit.depth == 2:
+                return u.directorate != unit.directorate
+            return u.department == unit.department
+
+        parents = [p for p, u in enumerate(units)
+                   if u.depth == unit.depth - 1 and p != parent and u.open_over(day) and fits(u)]
+        return rng.choice(parents) if parents else None
+
+    plan.renamed = rng.choice([i for i, u in enumerate(units) if u.depth == 2 and u.open_over(today)])
     units[plan.renamed].rename = (_month(today, 4), f"Center for {units[plan.renamed].name}")
     moved = [i for i in range(len(units)) if new_parent(i, plan.reorganisation) is not None]
     for i in rng.sample(moved, min(len(moved), max(1, round(len(units) * 0.05)))):
@@ -416,13 +449,16 @@ class _Staffing:
 
     def __init__(self, plan: _Plan, rng: random.Random) -> None:
         self.plan, self.rng = plan, rng
-        self.units = [i for i, u in enumerate(plan.units) if u.depth > 0 or len(plan.units) == 1]
-        self.weights = [(0.3, 1.5, 3, 10, 6, 5)[plan.units[i].depth] for i in self.units]
+        self.units = range(len(plan.units))
+        self.weights = [(0.3, 1.5, 3, 10, 6, 5)[unit.depth] for unit in plan.units]
         self.employee_number = 10000
 
     def jobs(self, unit: int) -> tuple[str, ...]:
-        domain = self.plan.units[unit].domain
-        return _split(_TOP_JOBS if self.plan.units[unit].depth < 2 or domain is None else _JOBS_BY_DOMAIN[domain.name])
+        department = self.plan.units[unit].department
+        return _TOP_JOBS if department is None else _split(_DEPARTMENTS[department][3])
+
+    def other_job(self, unit: int, job: str) -> str:
+        return self.rng.choice([j for j in self.jobs(unit) if j != job] or ["Kontorfuldmægtig"])
 
     def add(self, person: int, unit: int, start: date, primary: str, engagement_type: str | None = None) -> _Engagement:
         rng, plan = self.rng, self.plan
@@ -467,8 +503,7 @@ class _Staffing:
             until = min(engagement.end or today, today) - timedelta(days=30)
             day = _day_in(rng, engagement.start + timedelta(days=180), until)
             if day is not None:
-                jobs = [j for j in self.jobs(engagement.unit) if j != engagement.job]
-                engagement.job_change = (day, rng.choice(jobs))
+                engagement.job_change = (day, self.other_job(engagement.unit, engagement.job))
                 if rng.random() < 0.15 and _month(day, 1) < until:
                     engagement.job_change_from = _month(day, 1)
 
@@ -480,8 +515,8 @@ class _Staffing:
         first = self.add(0, steady[0], date(2012, 8, 1), "primary", "ansat")
         first.end = date(2016, 1, 1)
         second = self.add(0, steady[-1], date(2016, 1, 1), "primary", "ansat")
-        job = next(j for j in self.jobs(steady[-1]) if j != second.job)
-        second.job_change, second.job_change_from = (date(2018, 3, 1), job), date(2018, 4, 1)
+        second.job_change = (date(2018, 3, 1), self.other_job(steady[-1], second.job))
+        second.job_change_from = date(2018, 4, 1)
 
     def staff(self) -> None:
         self.history_person()
@@ -497,10 +532,10 @@ class _Staffing:
                 self.plan.persons[person].seniority = _month(min(starts), -12 * self.rng.randint(0, 10))
 
 
-def plan_sample(seed: int, persons: int, units: int, today: date) -> _Plan:
+def _plan_sample(seed: int, persons: int, units: int, today: date) -> _Plan:
     """Everything the sample will write, decided up front by ``random.Random(seed)``."""
-    if units < 10 or persons < 1:
-        raise ValueError("a sample needs at least 10 units and 1 person")
+    if units < 20 or persons < 1:
+        raise ValueError(f"units: {units}, persons: {persons}; a sample needs at least 20 units and 1 person")
     if today < date(2020, 1, 1):
         raise ValueError(f"today: {today} is before 2020-01-01; the sample's history runs from 2010 to today")
     rng = random.Random(seed)
@@ -626,11 +661,13 @@ async def load_sample(
 ) -> SampleSummary:
     """Write a sample municipality into the empty, migrated database behind ``engine``.
 
-    ``today`` (default: the local date) anchors the history: hires run from 2012
-    to it, and a few changes are dated after it.
+    ``today`` (default: today in the registry's zone) anchors the history: hires
+    run from 2012 to it, and a few changes are dated after it. The default size
+    takes 20-40 seconds on SQLite or PostgreSQL. A failure midway keeps the steps
+    already committed; start again from an empty database.
     """
-    today = today or date.today()
-    plan = plan_sample(seed, persons, units, today)
+    today = today or day_of(utcnow())
+    plan = _plan_sample(seed, persons, units, today)
     u, p, e = plan.units, plan.persons, plan.engagements
     org = {
         "uuid": sample_uuid(seed, "organisation", 0),
