@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer
+from uuid import UUID
+
+from sqlalchemy import BigInteger, DateTime, Integer, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -37,3 +39,28 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class UUIDList(TypeDecorator[tuple[UUID, ...]]):
+    """A short set of uuids, kept sorted in one text column.
+
+    Used for the few multi-valued references (a manager's responsibilities, an IT
+    user's engagements). Uuids have a fixed length, so "contains X" is an exact
+    ``LIKE '%X%'``.
+    """
+
+    impl = Text()
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        uuids = sorted({UUID(str(u)) for u in value}, key=str)
+        # Each uuid in the text form the dialect gives a uuid column cast to text,
+        # so SQL can match a list against a uuid column with LIKE.
+        return ",".join(u.hex if dialect.name == "sqlite" else str(u) for u in uuids)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> tuple[UUID, ...] | None:
+        if value is None:
+            return None
+        return tuple(UUID(part) for part in value.split(",") if part)

@@ -108,3 +108,33 @@ async def test_clearing_a_required_field_is_refused(gql: Client) -> None:
     await expect(
         gql, PERSON_UPDATE, {"uuid": s.person, "surname": None, "validity": {"from": "2020-01-01"}}, "REQUIRED_FIELD", "surname"
     )
+
+
+async def test_the_service_refuses_what_the_api_would(gql: Client) -> None:
+    """Rules live in the service, so callers other than GraphQL (loaders, workers) get them too."""
+    from bitemporal import Interval, Registrar
+    from mo.db.engine import write_transaction
+    from mo.db.tables import registrations
+    from mo.model import MODELS
+    from mo.service import writes
+    from mo.service.context import WriteContext
+    from mo.service.errors import InvalidCPR, InvalidInput, InvalidInterval
+    from mo.config import LOCAL_ADMIN
+    from datetime import date
+
+    s = await seed(gql)
+    before = await gql.count()
+    cases = [
+        (InvalidInput, lambda ctx: writes.update(ctx, MODELS["org_unit"], s.root, Interval(date(2020, 1, 1)), {"nmae": "Y"})),
+        (InvalidInterval, lambda ctx: writes.create(ctx, MODELS["org_unit"], None, Interval(), {"name": "X", "unit_type_uuid": None})),
+        (InvalidCPR, lambda ctx: writes.create(ctx, MODELS["person"], None, Interval(), {"given_name": "A", "surname": "B", "cpr_number": "12-34"})),
+    ]
+    for error, write in cases:
+        try:
+            async with write_transaction(gql.engine) as conn:
+                await write(WriteContext(conn, Registrar(conn, registrations, LOCAL_ADMIN), date(2026, 1, 1)))
+        except error:
+            pass
+        else:
+            raise AssertionError(f"expected {error.__name__}")
+    assert await gql.count() == before

@@ -7,7 +7,7 @@ Update inputs leave omitted fields UNSET so that "not given" (keep) and ``null``
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
+from typing import Any, Optional
 from uuid import UUID
 
 import strawberry
@@ -15,6 +15,7 @@ from strawberry import UNSET
 
 from mo.graphapi.scalars import CPR, DateTime
 from mo.model.models import PUBLISHED
+from mo.graphapi.types.owner import OwnerInferencePriority
 
 
 @strawberry.input(description="Validity with a required start: `[from, to)`; `to: null` means no end.")
@@ -221,3 +222,165 @@ EngagementUpdateInput = strawberry.input(
 @strawberry.input(description="Creates the organisation root.")
 class OrganisationCreate:
     municipality_code: Optional[int] = strawberry.field(default=None, description="The Danish municipality code.")
+
+
+@strawberry.input(description="Validity that may be open at both ends: `[from, to)`.")
+class RAOpenValidityInput:
+    from_: Optional[DateTime] = strawberry.field(name="from", default=None, description="The first day; null: no start.")
+    to: Optional[DateTime] = strawberry.field(default=None, description="The first day after; null: no end.")
+
+
+#: (input field, type, description, required on create)
+Spec = list[tuple[str, Any, str, bool]]
+
+
+def io_inputs(name: str, title: str, spec: Spec, validity: Any = RAValidityInput) -> tuple[type, type, type]:
+    """The ``<name>CreateInput``, ``<name>UpdateInput`` and ``<name>TerminateInput`` of a type.
+
+    Update inputs leave omitted fields UNSET (kept); an explicit null clears.
+    """
+
+    def build(kind: str, description: str, update: bool) -> type:
+        annotations: dict[str, Any] = {"uuid": UUID if update else Optional[UUID]}
+        namespace: dict[str, Any] = {
+            "__module__": __name__,
+            "uuid": strawberry.field(
+                default=UNSET if update else None,
+                description=f"The {title} to change." if update else "The uuid to use; generated when left out.",
+            ),
+        }
+        if update:
+            namespace["uuid"] = strawberry.field(description=f"The {title} to change.")
+        for field_name, annotation, text, required in spec:
+            if update or not required:
+                annotations[field_name] = Optional[annotation]
+                namespace[field_name] = strawberry.field(default=UNSET if update else None, description=text)
+            else:
+                annotations[field_name] = annotation
+                namespace[field_name] = strawberry.field(description=text)
+        annotations["validity"] = validity
+        namespace["validity"] = strawberry.field(
+            description="The days the change applies to." if update else f"When the {title} holds."
+        )
+        namespace["__annotations__"] = annotations
+        full = f"{name}{kind}Input"
+        return strawberry.input(name=full, description=description)(type(full, (), namespace))
+
+    return (
+        build("Create", f"Creates a {title}.", False),
+        build("Update", f"Changes a {title} over a validity; fields left out keep their values.", True),
+        _terminate(f"{name}TerminateInput", title),
+    )
+
+
+KEY: tuple[str, Any, str, bool] = ("user_key", str, "A short key; defaults to the uuid.", False)
+PERSON: tuple[str, Any, str, bool] = ("person", UUID, "The person.", False)
+EMPLOYEE: tuple[str, Any, str, bool] = ("employee", UUID, "Old name of person.", False)
+UNIT: tuple[str, Any, str, bool] = ("org_unit", UUID, "The organisation unit.", False)
+
+AddressCreateInput, AddressUpdateInput, AddressTerminateInput = io_inputs(
+    "Address",
+    "address",
+    [
+        KEY, UNIT, PERSON, EMPLOYEE,
+        ("engagement", UUID, "The engagement the address belongs to.", False),
+        ("ituser", UUID, "The IT user the address belongs to.", False),
+        ("visibility", UUID, "Who may see the address (a class).", False),
+        ("value", str, "The address itself.", True),
+        ("value2", str, "A second value, for address types that need one.", False),
+        ("address_type", UUID, "The kind of address (a class).", True),
+    ],
+)
+AssociationCreateInput, AssociationUpdateInput, AssociationTerminateInput = io_inputs(
+    "Association",
+    "association",
+    [
+        KEY, PERSON, EMPLOYEE,
+        ("primary", UUID, "Whether and how the association is primary (a class).", False),
+        ("substitute", UUID, "The person's substitute.", False),
+        ("trade_union", UUID, "The trade union (a class).", False),
+        ("org_unit", UUID, "The unit.", True),
+        ("association_type", UUID, "The kind of association (a class).", True),
+    ],
+)
+LeaveCreateInput, LeaveUpdateInput, LeaveTerminateInput = io_inputs(
+    "Leave",
+    "leave",
+    [
+        KEY,
+        ("person", UUID, "The person on leave.", True),
+        ("engagement", UUID, "The engagement the leave is from.", True),
+        ("leave_type", UUID, "The kind of leave (a class).", True),
+    ],
+)
+ManagerCreateInput, ManagerUpdateInput, ManagerTerminateInput = io_inputs(
+    "Manager",
+    "manager role",
+    [
+        KEY, PERSON, EMPLOYEE,
+        ("responsibility", list[UUID], "The responsibilities (classes).", True),
+        ("engagement", UUID, "The engagement the role belongs to.", False),
+        ("org_unit", UUID, "The unit managed.", True),
+        ("manager_level", UUID, "The manager level (a class).", True),
+        ("manager_type", UUID, "The kind of manager (a class).", True),
+    ],
+)
+ITSystemCreateInput, ITSystemUpdateInput, ITSystemTerminateInput = io_inputs(
+    "ITSystem",
+    "IT system",
+    [("user_key", str, "A short key for the system.", True), ("name", str, "The system's name.", True)],
+    validity=RAOpenValidityInput,
+)
+ITUserCreateInput, ITUserUpdateInput, ITUserTerminateInput = io_inputs(
+    "ITUser",
+    "IT user",
+    [
+        ("external_id", str, "The account's id in the IT system.", False),
+        ("binding_type", str, "How the account is bound to its owner.", False),
+        ("primary", UUID, "Whether and how the account is primary (a class).", False),
+        PERSON, UNIT,
+        ("engagement", UUID, "An engagement the account is for (use engagements for several).", False),
+        ("engagements", list[UUID], "The engagements the account is for.", False),
+        ("user_key", str, "The account name.", True),
+        ("itsystem", UUID, "The IT system.", True),
+        ("note", str, "A note for the registration.", False),
+    ],
+)
+RoleBindingCreateInput, RoleBindingUpdateInput, RoleBindingTerminateInput = io_inputs(
+    "RoleBinding",
+    "role binding",
+    [
+        KEY, UNIT,
+        ("ituser", UUID, "The IT user given the role.", True),
+        ("role", UUID, "The role (a class).", True),
+    ],
+)
+KLECreateInput, KLEUpdateInput, KLETerminateInput = io_inputs(
+    "KLE",
+    "KLE annotation",
+    [
+        KEY,
+        ("org_unit", UUID, "The unit annotated.", True),
+        ("kle_aspects", list[UUID], "The KLE aspects (classes).", True),
+        ("kle_number", UUID, "The KLE number (a class).", True),
+    ],
+)
+OwnerCreateInput, OwnerUpdateInput, OwnerTerminateInput = io_inputs(
+    "Owner",
+    "owner",
+    [
+        KEY, UNIT, PERSON,
+        ("owner", UUID, "The owner (a person).", False),
+        ("inference_priority", OwnerInferencePriority, "How ownership is inferred.", False),
+    ],
+)
+
+
+@strawberry.input(description="Sets which units one unit is related to, from a date.")
+class RelatedUnitsUpdateInput:
+    uuid: Optional[UUID] = strawberry.field(default=None, description="Not used; relations get their own uuids.")
+    origin: UUID = strawberry.field(description="The unit whose relations are set.")
+    destination: Optional[list[UUID]] = strawberry.field(
+        default=None, description="The units it is related to from now on; the others end."
+    )
+    validity: RAValidityInput = strawberry.field(description="When the new relations start.")

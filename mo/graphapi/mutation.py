@@ -6,6 +6,7 @@ The resolvers only translate inputs; ``mo.service.writes`` holds every rule.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from enum import Enum
 from typing import Any, Iterator, Mapping
 from uuid import UUID, uuid4
 
@@ -53,6 +54,35 @@ FIELDS: dict[str, dict[str, str]] = {
         "org_unit_level": "org_unit_level_uuid",
         "org_unit_hierarchy": "org_unit_hierarchy_uuid",
     },
+    "address": {
+        "user_key": "user_key", "org_unit": "org_unit_uuid", "employee": "person_uuid", "person": "person_uuid",
+        "engagement": "engagement_uuid", "ituser": "ituser_uuid", "visibility": "visibility_uuid",
+        "value": "value", "value2": "value2", "address_type": "address_type_uuid",
+    },
+    "association": {
+        "user_key": "user_key", "primary": "primary_uuid", "employee": "person_uuid", "person": "person_uuid",
+        "substitute": "substitute_uuid", "trade_union": "trade_union_uuid", "org_unit": "org_unit_uuid",
+        "association_type": "association_type_uuid",
+    },
+    "leave": {"user_key": "user_key", "person": "person_uuid", "engagement": "engagement_uuid", "leave_type": "leave_type_uuid"},
+    "manager": {
+        "user_key": "user_key", "employee": "person_uuid", "person": "person_uuid", "responsibility": "responsibilities",
+        "engagement": "engagement_uuid", "org_unit": "org_unit_uuid", "manager_level": "manager_level_uuid",
+        "manager_type": "manager_type_uuid",
+    },
+    "itsystem": {"user_key": "user_key", "name": "name"},
+    "ituser": {
+        "external_id": "external_id", "binding_type": "binding_type", "primary": "primary_uuid", "person": "person_uuid",
+        "org_unit": "org_unit_uuid", "engagement": "engagement_uuids", "engagements": "engagement_uuids",
+        "user_key": "user_key", "itsystem": "itsystem_uuid",
+    },
+    "rolebinding": {"user_key": "user_key", "org_unit": "org_unit_uuid", "ituser": "ituser_uuid", "role": "role_uuid"},
+    "kle": {"user_key": "user_key", "org_unit": "org_unit_uuid", "kle_aspects": "kle_aspects", "kle_number": "kle_number_uuid"},
+    "related_unit": {"origin": "org_unit_uuid", "destination": "other_org_unit_uuid"},
+    "owner": {
+        "user_key": "user_key", "org_unit": "org_unit_uuid", "person": "person_uuid", "owner": "owner_uuid",
+        "inference_priority": "inference_priority",
+    },
     "engagement": {
         "user_key": "user_key",
         "primary": "primary_uuid",
@@ -96,6 +126,10 @@ def values_of(model: str, data: Any, *, keep_null: bool) -> dict[str, Any]:
             continue
         if value is None and field in values:
             continue  # a deprecated alias left empty does not clear its replacement
+        if isinstance(value, Enum):
+            value = value.value
+        if attr == "engagement" and field == "engagement_uuids":
+            value = None if value is None else [value]
         values[field] = value
     return values
 
@@ -146,8 +180,79 @@ async def _delete(info: Info, model: str, uuid: UUID) -> Any:
     return ResponseValue(uuid, ctx.default_window)
 
 
+def crud(model: str, prefix: str, title: str, create: type, update: type, terminate: type, response: Any) -> dict[str, Any]:
+    """The create/update/terminate/delete mutations of one type, from its inputs."""
+
+    async def do_create(self: Any, info: Info, input: Any) -> Any:  # noqa: A002
+        return await _create(info, model, input.uuid, interval_of(input.validity), values_of(model, input, keep_null=False))
+
+    async def do_update(self: Any, info: Info, input: Any) -> Any:  # noqa: A002
+        return await _update(info, model, input)
+
+    async def do_terminate(self: Any, info: Info, input: Any) -> Any:  # noqa: A002
+        return await _terminate(info, model, input)
+
+    async def do_delete(self: Any, info: Info, uuid: UUID) -> Any:
+        return await _delete(info, model, uuid)
+
+    do_create.__annotations__ = {"info": Info, "input": create, "return": response}
+    do_update.__annotations__ = {"info": Info, "input": update, "return": response}
+    do_terminate.__annotations__ = {"info": Info, "input": terminate, "return": response}
+    do_delete.__annotations__ = {"info": Info, "uuid": UUID, "return": response}
+    return {
+        f"{prefix}_create": strawberry.mutation(resolver=do_create, description=f"Create a {title}."),
+        f"{prefix}_update": strawberry.mutation(resolver=do_update, description=f"Change a {title} over a validity."),
+        f"{prefix}_terminate": strawberry.mutation(resolver=do_terminate, description=f"End a {title}'s validity."),
+        f"{prefix}_delete": strawberry.mutation(resolver=do_delete, description=f"Delete a {title}; its history stays readable."),
+    }
+
+
+def _lazy_response(model: str) -> Any:
+    from mo.graphapi.types.fields import lazy_type
+
+    return lazy_type(model, "Response")
+
+
+GENERATED: dict[str, Any] = {}
+for _model, _prefix, _name, _title in (
+    ("address", "address", "Address", "address"),
+    ("association", "association", "Association", "association"),
+    ("leave", "leave", "Leave", "leave"),
+    ("manager", "manager", "Manager", "manager role"),
+    ("itsystem", "itsystem", "ITSystem", "IT system"),
+    ("ituser", "ituser", "ITUser", "IT user"),
+    ("rolebinding", "rolebinding", "RoleBinding", "role binding"),
+    ("kle", "kle", "KLE", "KLE annotation"),
+    ("owner", "owner", "Owner", "owner"),
+):
+    GENERATED.update(
+        crud(
+            _model, _prefix, _title,
+            getattr(i, f"{_name}CreateInput"), getattr(i, f"{_name}UpdateInput"), getattr(i, f"{_name}TerminateInput"),
+            _lazy_response(_model),
+        )
+    )
+
+
+async def _related_units_update(self: Any, info: Info, input: i.RelatedUnitsUpdateInput) -> Any:  # noqa: A002
+    from mo.graphapi.relations_writes import set_related_units
+
+    ctx = context(info)
+    with client_names("related_unit"):
+        first = await set_related_units(await ctx.writer(), input.origin, input.destination or [], interval_of(input.validity))
+    return ResponseValue(first or input.origin, ctx.default_window)
+
+
+_related_units_update.__annotations__["return"] = _lazy_response("related_unit")
+GENERATED["related_units_update"] = strawberry.mutation(
+    resolver=_related_units_update, description="Set which units a unit is related to, from a date."
+)
+
+
 @strawberry.type(description="Every change to the registry.")
 class Mutation:
+    locals().update(GENERATED)
+
     @strawberry.mutation(description="Create the organisation root (once); returns the existing one if present.")
     async def org_create(self, info: Info, input: i.OrganisationCreate) -> Organisation:  # noqa: A002
         ctx = context(info)

@@ -25,3 +25,18 @@ def decode(cursor: str) -> tuple[UUID, datetime]:
         return UUID(data["after"]), datetime.fromisoformat(data["rt"])
     except (ValueError, KeyError, TypeError):
         raise InvalidInput("cursor: not a cursor from page_info.next_cursor", field="cursor") from None
+
+
+def encode_offset(offset: int) -> str:
+    """A cursor for listings without a natural key order (the audit log)."""
+    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
+
+
+def decode_offset(cursor: str) -> int:
+    try:
+        offset = json.loads(base64.urlsafe_b64decode(cursor.encode()))["offset"]
+    except (ValueError, KeyError, TypeError):
+        raise InvalidInput("cursor: not a cursor from page_info.next_cursor", field="cursor") from None
+    if not isinstance(offset, int) or offset < 0:
+        raise InvalidInput("cursor: not a cursor from page_info.next_cursor", field="cursor")
+    return offset

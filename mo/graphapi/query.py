@@ -1,27 +1,61 @@
-"""The read entry points."""
+"""The read entry points: a collection per object type, the audit log, and the rest."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import strawberry
+from sqlalchemy import select
 from strawberry.types import Info
 
 from mo.config import LOCAL_ADMIN
-from mo.graphapi.collection import collection
+from mo.db.tables import registrations as audit
+from mo.graphapi import paging
+from mo.graphapi.collection import PageInfoValue, PagedValue, collection
 from mo.graphapi.context import context
-from mo.graphapi.filters.inputs import ClassFilter, EmployeeFilter, EngagementFilter, FacetFilter, OrganisationUnitFilter
-from mo.graphapi.response import Actor, UnknownActor
-from mo.graphapi.scalars import Cursor, LimitInt
-from mo.graphapi.types.engagement import EngagementResponsePaged
-from mo.graphapi.types.facet import FacetResponsePaged
-from mo.graphapi.types.klass import ClassResponsePaged
-from mo.graphapi.types.org_unit import OrganisationUnitResponsePaged
+from mo.graphapi.filters import inputs as f
+from mo.graphapi.managers import managers_of
+from mo.graphapi.records import ResponseValue
+from mo.graphapi.response import AUDIT_TYPES, Actor, IRegistration, PageInfo, UnknownActor
+from mo.graphapi.scalars import Cursor, DateTime, LimitInt
+from mo.graphapi.types.fields import lazy_type
 from mo.graphapi.types.organisation import Organisation, load_organisation
-from mo.graphapi.types.person import EmployeeResponsePaged
 
 VERSION = "0.1.0"
 PERSONS_DEPRECATION = "Use 'persons' instead. Will be removed in a future version of OS2mo."
+
+
+def listing(model: str, filter_type: type, description: str, deprecation: str | None = None) -> Any:
+    async def resolve(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
+        return await collection(info, model, filter, limit, cursor)
+
+    resolve.__annotations__ = {
+        "info": Info,
+        "filter": Optional[filter_type],
+        "limit": Optional[LimitInt],
+        "cursor": Optional[Cursor],
+        "return": lazy_type(model, "ResponsePaged"),
+    }
+    return strawberry.field(resolver=resolve, description=description, deprecation_reason=deprecation)
+
+
+COLLECTIONS: dict[str, Any] = {
+    "addresses": listing("address", f.AddressFilter, "Addresses matching the filter."),
+    "associations": listing("association", f.AssociationFilter, "Associations matching the filter."),
+    "classes": listing("class", f.ClassFilter, "Classes matching the filter."),
+    "employees": listing("person", f.EmployeeFilter, "Persons matching the filter (old name of persons).", PERSONS_DEPRECATION),
+    "persons": listing("person", f.EmployeeFilter, "Persons matching the filter."),
+    "engagements": listing("engagement", f.EngagementFilter, "Engagements matching the filter."),
+    "facets": listing("facet", f.FacetFilter, "Facets matching the filter."),
+    "itsystems": listing("itsystem", f.ITSystemFilter, "IT systems matching the filter."),
+    "itusers": listing("ituser", f.ITUserFilter, "IT users matching the filter."),
+    "kles": listing("kle", f.KLEFilter, "KLE annotations matching the filter."),
+    "leaves": listing("leave", f.LeaveFilter, "Leaves matching the filter."),
+    "owners": listing("owner", f.OwnerFilter, "Owners matching the filter."),
+    "org_units": listing("org_unit", f.OrganisationUnitFilter, "Organisation units matching the filter."),
+    "related_units": listing("related_unit", f.RelatedUnitFilter, "Unit relations matching the filter."),
+    "rolebindings": listing("rolebinding", f.RoleBindingFilter, "Role bindings matching the filter."),
+}
 
 
 @strawberry.type(description="The caller, as the registry sees them.")
@@ -38,43 +72,86 @@ class VersionInfo:
     mo_hash: Optional[str] = strawberry.field(description="The source revision, when known.")
 
 
+@strawberry.type(description="Whether a part the service depends on works.")
+class Health:
+    identifier: str = strawberry.field(description="The part checked, e.g. `database`.")
+    status: Optional[bool] = strawberry.field(description="Whether it works; null if it could not be checked.")
+
+
+@strawberry.input(description="Selects health checks.")
+class HealthFilter:
+    identifiers: Optional[list[str]] = strawberry.field(default=None, description="Only these checks.")
+
+
+@strawberry.type(description="A page of health checks.")
+class HealthPaged:
+    objects: list[Health] = strawberry.field(description="The checks.")
+    page_info: PageInfo = strawberry.field(description="Where the next page starts.")
+
+
+@strawberry.input(description="Selects registrations in the audit log.")
+class RegistrationFilter:
+    uuids: Optional[list[strawberry.ID]] = strawberry.field(default=None, description="Only registrations of these objects.")
+    actors: Optional[list[strawberry.ID]] = strawberry.field(default=None, description="Only registrations by these actors.")
+    models: Optional[list[str]] = strawberry.field(default=None, description="Only these object types, e.g. `org_unit`.")
+    start: Optional[DateTime] = strawberry.field(default=None, description="Only registrations at or after this time.")
+    end: Optional[DateTime] = strawberry.field(default=None, description="Only registrations at or before this time.")
+
+
+@strawberry.type(description="A page of the audit log.")
+class IRegistrationPaged:
+    objects: list[IRegistration] = strawberry.field(description="The registrations, newest first.")
+    page_info: PageInfo = strawberry.field(description="Where the next page starts.")
+
+
+async def _healths(info: Info) -> list[Health]:
+    try:
+        await context(info).execute(select(1))
+        database = True
+    except Exception:  # noqa: BLE001 - a health check reports, it does not raise
+        database = False
+    return [Health(identifier="database", status=database)]
+
+
 @strawberry.type(description="Every read of the registry.")
 class Query:
-    @strawberry.field(description="Facets matching the filter.")
-    async def facets(
-        self, info: Info, filter: Optional[FacetFilter] = None, limit: Optional[LimitInt] = None, cursor: Optional[Cursor] = None  # noqa: A002
-    ) -> FacetResponsePaged:  # type: ignore[valid-type]
-        return await collection(info, "facet", filter, limit, cursor)  # type: ignore[return-value]
+    locals().update(COLLECTIONS)
 
-    @strawberry.field(description="Classes matching the filter.")
-    async def classes(
-        self, info: Info, filter: Optional[ClassFilter] = None, limit: Optional[LimitInt] = None, cursor: Optional[Cursor] = None  # noqa: A002
-    ) -> ClassResponsePaged:  # type: ignore[valid-type]
-        return await collection(info, "class", filter, limit, cursor)  # type: ignore[return-value]
+    @strawberry.field(description="Manager roles matching the filter; with `inherit`, units without one get their nearest managed ancestor's.")
+    async def managers(
+        self,
+        info: Info,
+        filter: Optional[f.ManagerFilter] = None,  # noqa: A002
+        limit: Optional[LimitInt] = None,
+        cursor: Optional[Cursor] = None,
+        inherit: bool = False,
+    ) -> lazy_type("manager", "ResponsePaged"):  # type: ignore[valid-type]
+        if not inherit:
+            return await collection(info, "manager", filter, limit, cursor)
+        return await _inherited_managers(info, filter)
 
-    @strawberry.field(description="Persons matching the filter.")
-    async def persons(
-        self, info: Info, filter: Optional[EmployeeFilter] = None, limit: Optional[LimitInt] = None, cursor: Optional[Cursor] = None  # noqa: A002
-    ) -> EmployeeResponsePaged:  # type: ignore[valid-type]
-        return await collection(info, "person", filter, limit, cursor)  # type: ignore[return-value]
+    @strawberry.field(description="The audit log: registrations of every object type, newest first.")
+    async def registrations(
+        self,
+        info: Info,
+        filter: Optional[RegistrationFilter] = None,  # noqa: A002
+        limit: Optional[LimitInt] = None,
+        cursor: Optional[Cursor] = None,
+    ) -> IRegistrationPaged:
+        return await _audit(info, filter, limit, cursor)
 
-    @strawberry.field(description="Persons matching the filter (old name of persons).", deprecation_reason=PERSONS_DEPRECATION)
-    async def employees(
-        self, info: Info, filter: Optional[EmployeeFilter] = None, limit: Optional[LimitInt] = None, cursor: Optional[Cursor] = None  # noqa: A002
-    ) -> EmployeeResponsePaged:  # type: ignore[valid-type]
-        return await collection(info, "person", filter, limit, cursor)  # type: ignore[return-value]
-
-    @strawberry.field(description="Organisation units matching the filter.")
-    async def org_units(
-        self, info: Info, filter: Optional[OrganisationUnitFilter] = None, limit: Optional[LimitInt] = None, cursor: Optional[Cursor] = None  # noqa: A002
-    ) -> OrganisationUnitResponsePaged:  # type: ignore[valid-type]
-        return await collection(info, "org_unit", filter, limit, cursor)  # type: ignore[return-value]
-
-    @strawberry.field(description="Engagements matching the filter.")
-    async def engagements(
-        self, info: Info, filter: Optional[EngagementFilter] = None, limit: Optional[LimitInt] = None, cursor: Optional[Cursor] = None  # noqa: A002
-    ) -> EngagementResponsePaged:  # type: ignore[valid-type]
-        return await collection(info, "engagement", filter, limit, cursor)  # type: ignore[return-value]
+    @strawberry.field(description="Checks of the parts the service depends on.")
+    async def healths(
+        self,
+        info: Info,
+        filter: Optional[HealthFilter] = None,  # noqa: A002
+        limit: Optional[LimitInt] = None,
+        cursor: Optional[Cursor] = None,
+    ) -> HealthPaged:
+        checks = await _healths(info)
+        if filter is not None and filter.identifiers is not None:
+            checks = [c for c in checks if c.identifier in filter.identifiers]
+        return HealthPaged(objects=checks, page_info=PageInfo(next_cursor=None))
 
     @strawberry.field(description="The organisation root.", deprecation_reason="The root organisation concept will be removed.")
     async def org(self, info: Info) -> Organisation:
@@ -83,8 +160,75 @@ class Query:
     @strawberry.field(description="The caller.")
     def me(self, info: Info) -> Myself:
         ctx = context(info)
-        return Myself(actor=UnknownActor(uuid=ctx.actor), email=None, username=None, roles=["admin"] if ctx.actor == LOCAL_ADMIN else [])
+        roles = ["admin"] if ctx.actor == LOCAL_ADMIN else []
+        return Myself(actor=UnknownActor(uuid=ctx.actor), email=None, username=None, roles=roles)
 
     @strawberry.field(description="The running software's version.")
     def version(self) -> VersionInfo:
         return VersionInfo(mo_version=VERSION, mo_hash=None)
+
+
+async def _inherited_managers(info: Info, flt: Any) -> PagedValue:
+    """Managers of the units the filter names, inherited up the tree where a unit has none."""
+    ctx = context(info)
+    unit_filter = None
+    if flt is not None and getattr(flt, "org_unit", None) not in (None, strawberry.UNSET):
+        unit_filter = flt.org_unit
+    elif flt is not None and flt.org_units is not None:
+        unit_filter = f.OrganisationUnitFilter(uuids=flt.org_units)
+    units = await collection(info, "org_unit", unit_filter, None, None)
+    loader = ctx.loaders.versions("org_unit")
+    versions = await loader.load_many([(u.uuid, u.window) for u in units.objects])
+    rest = None
+    if flt is not None:
+        rest = f.OrgUnitboundmanagerfilter(
+            **{k: getattr(flt, k) for k in ("uuids", "user_keys", "employee", "employees", "responsibility", "manager_type", "exclude")}
+        )
+    found: dict[Any, ResponseValue] = {}
+    for unit_versions in versions:
+        if not unit_versions:
+            continue
+        for manager in await managers_of(info, unit_versions[0], rest, inherit=True):
+            found.setdefault(manager.uuid, ResponseValue(manager.uuid, units.objects[0].window))
+    return PagedValue(list(found.values()), PageInfoValue(None))
+
+
+async def _audit(info: Info, flt: Any, limit: int | None, cursor: str | None) -> IRegistrationPaged:
+    reg, obj = audit.registration, audit.registration_object
+    statement = select(reg.c.id, reg.c.time, reg.c.actor, reg.c.note, obj.c.model, obj.c.uuid).join(
+        obj, obj.c.registration_id == reg.c.id
+    )
+    if flt is not None:
+        if flt.uuids is not None:
+            statement = statement.where(obj.c.uuid.in_([paging_uuid(u) for u in flt.uuids]))
+        if flt.actors is not None:
+            statement = statement.where(reg.c.actor.in_([paging_uuid(u) for u in flt.actors]))
+        if flt.models is not None:
+            statement = statement.where(obj.c.model.in_(flt.models))
+        if flt.start is not None:
+            statement = statement.where(reg.c.time >= flt.start)
+        if flt.end is not None:
+            statement = statement.where(reg.c.time <= flt.end)
+    offset = int(paging.decode_offset(cursor)) if cursor else 0
+    statement = statement.order_by(reg.c.time.desc(), reg.c.id.desc(), obj.c.uuid).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit + 1)
+    rows = list(await context(info).execute(statement))
+    next_cursor = None
+    if limit is not None and len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = paging.encode_offset(offset + limit)
+    objects = [
+        AUDIT_TYPES[row.model](
+            registration_id=row.id, start=row.time, end=None, actor=row.actor, model=row.model, uuid=row.uuid, note=row.note
+        )
+        for row in rows
+        if row.model in AUDIT_TYPES
+    ]
+    return IRegistrationPaged(objects=objects, page_info=PageInfo(next_cursor=next_cursor))
+
+
+def paging_uuid(value: Any) -> Any:
+    from uuid import UUID
+
+    return value if isinstance(value, UUID) else UUID(str(value))

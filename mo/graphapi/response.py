@@ -69,6 +69,18 @@ class RegistrationBase:
         return UnknownActor(uuid=self.actor)
 
 
+@strawberry.interface(description="A registration in the audit log, of any object type.")
+class IRegistration(RegistrationBase):
+    pass
+
+
+#: model -> its IRegistration type, for the audit log
+AUDIT_TYPES: dict[str, type] = {}
+
+#: OS2mo's audit type names where they differ from the object type's name
+AUDIT_NAMES = {"person": "Person"}
+
+
 def _window_of(root: Any) -> Window:
     window = root.window
     assert isinstance(window, Window)
@@ -107,6 +119,20 @@ def response_types(model: str, version: type, name: str, title: str) -> tuple[ty
             self, info: Info, start: Optional[DateTime] = UNSET, end: Optional[DateTime] = UNSET
         ) -> list[version]:  # type: ignore[valid-type]
             return await validities_in(info, self.uuid, start, end, None, Window(Interval(), self.start))
+
+    @strawberry.type(name=f"{AUDIT_NAMES.get(model, name)}Registration", description=f"A registration of a {title}.")
+    class AuditRegistration(IRegistration):
+        @strawberry.field(description=f"The {title}'s version valid at `at` (default: now), as registered then.")
+        async def current(self, info: Info, at: Optional[DateTime] = UNSET) -> Optional[version]:  # type: ignore[valid-type]
+            return await current_at(info, self.uuid, at, None, Window(context(info).default_window.interval, self.start))
+
+        @strawberry.field(description=f"The {title}'s versions in `[start, end)`, as registered then.")
+        async def validities(
+            self, info: Info, start: Optional[DateTime] = UNSET, end: Optional[DateTime] = UNSET
+        ) -> list[version]:  # type: ignore[valid-type]
+            return await validities_in(info, self.uuid, start, end, None, Window(Interval(), self.start))
+
+    AUDIT_TYPES[model] = AuditRegistration
 
     @strawberry.type(name=f"{name}Response", description=f"A {title} across time.")
     class Response:

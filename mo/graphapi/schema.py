@@ -10,7 +10,8 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCac
 
 from mo.graphapi.mutation import Mutation
 from mo.graphapi.query import Query
-from mo.graphapi.response import UnknownActor
+from mo.graphapi.response import AUDIT_TYPES, UnknownActor
+from mo.graphapi.types.address import DARAddress, DefaultAddress, MultifieldAddress
 from mo.graphapi.scalars import SCALAR_MAP
 
 
@@ -19,7 +20,7 @@ def get_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[UnknownActor],
+        types=[UnknownActor, DARAddress, DefaultAddress, MultifieldAddress, *AUDIT_TYPES.values()],
         config=StrawberryConfig(auto_camel_case=False, scalar_map=SCALAR_MAP),
         extensions=[
             lambda: ParserCache(maxsize=256),

@@ -11,6 +11,8 @@ from uuid import UUID
 from sqlalchemy import Boolean, Date, Integer, String, Text, Uuid
 from sqlalchemy.types import TypeEngine
 
+from bitemporal.columns import UUIDList
+
 
 class Ref(Enum):
     """How a reference to another object constrains both of them in time."""
@@ -32,6 +34,7 @@ class Field:
 
     name: str
     type: type
+    """str, int, bool, date, UUID, or list (a set of uuids)."""
     description: str
     required: bool = False
     target: str | None = None
@@ -41,6 +44,8 @@ class Field:
     def sql_type(self) -> TypeEngine[Any]:
         if self.type is UUID:
             return Uuid()
+        if self.type is list:
+            return UUIDList()
         if self.type is date:
             return Date()
         if self.type is int:
@@ -78,6 +83,10 @@ class Model:
     @property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    @property
+    def list_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.type is list)
 
     @property
     def references(self) -> tuple[Field, ...]:

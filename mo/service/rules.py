@@ -11,7 +11,8 @@ from bitemporal import Interval, Version, covered, merge, overlapping, registere
 from mo.db.tables import TABLES, VERSIONED
 from mo.model import MODELS, Field, Model, Ref
 from mo.service.context import WriteContext
-from mo.service.errors import CPRInUse, NotFound, OutsideValidity, RequiredField, UnitCycle
+from mo.service.cpr import parse_cpr
+from mo.service.errors import CPRInUse, InvalidCPR, NotFound, OutsideValidity, RequiredField, UnitCycle
 
 
 def check_required(model: Model, versions: Sequence[Version]) -> None:
@@ -25,8 +26,9 @@ async def check_references(ctx: WriteContext, model: Model, versions: Sequence[V
     for field in model.references:
         spans: dict[UUID, list[Interval]] = {}
         for version in versions:
-            target = version.values.get(field.name)
-            if target is not None:
+            value = version.values.get(field.name)
+            targets = value if isinstance(value, (list, tuple)) else ([] if value is None else [value])
+            for target in targets:
                 spans.setdefault(target, []).append(version.interval)
         for target, intervals in spans.items():
             await _check_target(ctx, model, field, target, intervals)
@@ -99,7 +101,11 @@ async def descendants(ctx: WriteContext, root: UUID, window: Interval) -> set[UU
 
 
 async def check_cpr_unique(ctx: WriteContext, uuid: UUID, versions: Sequence[Version]) -> None:
+    """CPR numbers are well-formed (see mo.service.cpr) and no other person has them."""
     numbers = {v.values.get("cpr_number") for v in versions} - {None}
+    for number in numbers:
+        if parse_cpr(number) != number:
+            raise InvalidCPR(f"cpr_number: store CPR numbers as ten digits, got {number!r}", field="cpr_number")
     t = TABLES["person"]
     for number in numbers:
         other = await ctx.conn.scalar(

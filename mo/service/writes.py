@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable, Mapping, Sequence
 from uuid import UUID, uuid4
 
-from bitemporal import Interval, NoVersions, Version, diff, versions
+from bitemporal import NEG_INF, Interval, NoVersions, Version, diff, versions
 from mo.db.tables import VERSIONED
 from mo.model import Model, Ref
 from mo.service.context import WriteContext
-from mo.service.errors import AlreadyExists, HasDependents, NotFound
+from mo.service.errors import AlreadyExists, HasDependents, InvalidInput, InvalidInterval, NotFound
 from mo.service.rules import (
     check_cpr_unique,
     check_references,
@@ -38,7 +38,10 @@ async def create(
 ) -> UUID:
     """Create an object over ``interval``; repeating an identical create is a no-op."""
     uuid = uuid or uuid4()
-    complete = {f.name: values.get(f.name, f.default) for f in model.fields}
+    check_fields(model, values)
+    if not model.open_validity and interval.start == NEG_INF:
+        raise InvalidInterval(f"validity.from: a {model.title} needs a start date", field="validity.from")
+    complete = normalise(model, {f.name: values.get(f.name, f.default) for f in model.fields})
     if complete.get("user_key") is None:
         complete["user_key"] = str(uuid)
     new = versions.create(interval, complete)
@@ -55,19 +58,28 @@ async def create(
 
 async def update(ctx: WriteContext, model: Model, uuid: UUID, interval: Interval, changes: Mapping[str, Any]) -> UUID:
     """Lay ``changes`` over ``interval``; see ``bitemporal.versions.update``."""
+    check_fields(model, changes)
+    if not model.open_validity and interval.start == NEG_INF:
+        raise InvalidInterval(f"validity.from: a {model.title} needs a start date", field="validity.from")
     old = await _existing(ctx, model, uuid)
     try:
-        new = versions.update(old, interval, changes)
+        new = versions.update(old, interval, normalise(model, changes))
     except NoVersions:  # pragma: no cover - _existing already refused
         raise NotFound(f"uuid: no {model.title} with uuid {uuid}", field="uuid") from None
     await _register(ctx, model, uuid, old, new)
     return uuid
 
 
-async def terminate(ctx: WriteContext, model: Model, uuid: UUID, interval: Interval) -> UUID:
-    """End the object's validity over ``interval`` (usually ``[to, infinity)``)."""
+async def terminate(
+    ctx: WriteContext, model: Model, uuid: UUID, interval: Interval, *, vacate: bool = False
+) -> UUID:
+    """End the object's validity over ``interval`` (usually ``[to, infinity)``).
+
+    ``vacate`` (persons): manager roles the person held are left vacant over the
+    interval instead of ended with them.
+    """
     old = await _existing(ctx, model, uuid)
-    await _register(ctx, model, uuid, old, versions.terminate(old, interval))
+    await _register(ctx, model, uuid, old, versions.terminate(old, interval), vacate=vacate)
     return uuid
 
 
@@ -91,22 +103,43 @@ async def _existing(ctx: WriteContext, model: Model, uuid: UUID) -> list[Version
     return old
 
 
-async def _register(ctx: WriteContext, model: Model, uuid: UUID, old: list[Version], new: list[Version]) -> None:
+def check_fields(model: Model, values: Mapping[str, Any]) -> None:
+    unknown = sorted(set(values) - set(model.field_names))
+    if unknown:
+        raise InvalidInput(f"{unknown[0]}: a {model.title} has no such field", field=unknown[0])
+
+
+def normalise(model: Model, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values in their stored form: uuid sets as sorted tuples."""
+    result = dict(values)
+    for name in model.list_fields:
+        if result.get(name) is not None:
+            result[name] = tuple(sorted({UUID(str(u)) for u in result[name]}, key=str))
+    return result
+
+
+async def _register(
+    ctx: WriteContext, model: Model, uuid: UUID, old: list[Version], new: list[Version], *, vacate: bool = False
+) -> None:
     _, inserted = diff(old, new)
     check_required(model, inserted)
     for check in CHECKS.get(model.name, ()):
         await check(ctx, uuid, inserted)
     await check_references(ctx, model, inserted)
     for window in removed_days(old, new):
-        await _release(ctx, model, uuid, window)
+        await _release(ctx, model, uuid, window, vacate=vacate)
     await VERSIONED[model.name].replace(ctx.conn, ctx.registrar, uuid, old, new)
 
 
-async def _release(ctx: WriteContext, model: Model, uuid: UUID, window: Interval) -> None:
+async def _release(ctx: WriteContext, model: Model, uuid: UUID, window: Interval, *, vacate: bool = False) -> None:
     """Objects that need ``uuid`` on days it loses: end them, or refuse."""
     for other, field in dependents(model):
         found = await referring(ctx, other, field, uuid, window)
         if not found:
+            continue
+        if vacate and other.name == "manager" and field.name == "person_uuid":
+            for dependent in found:
+                await _vacate(ctx, other, dependent, window)
             continue
         if field.ref is Ref.CASCADE:
             for dependent in found:
@@ -118,3 +151,11 @@ async def _release(ctx: WriteContext, model: Model, uuid: UUID, window: Interval
             f"end or move them first",
             field="uuid",
         )
+
+
+async def _vacate(ctx: WriteContext, model: Model, uuid: UUID, window: Interval) -> None:
+    """Clear the person of a manager role on the days of ``window`` it exists."""
+    for version in await _locked(ctx, model, uuid):
+        inside = version.interval.intersect(window)
+        if inside is not None:
+            await update(ctx, model, uuid, inside, {"person_uuid": None})

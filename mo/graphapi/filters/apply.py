@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Table, Text, Uuid, and_, cast, false, func, literal, or_, select
 
 from mo.db.tables import TABLES, registrations
 from mo.graphapi.filters.compiler import Compiler
@@ -110,3 +111,64 @@ def unit_engagement(c: Compiler, t: Table, value: Any, w: Window) -> ColumnEleme
             c.live(engagements, w), engagements.c.uuid.in_(c.uuids("engagement", value, w))
         )
     )
+
+
+def _as_text(value: Any) -> ColumnElement[str]:
+    """A uuid as the text a uuid-list column stores (see bitemporal.columns.UUIDList)."""
+    return cast(value, Text) if not isinstance(value, UUID) else cast(literal(value, Uuid()), Text)
+
+
+def list_contains(column: str) -> Apply:
+    """A uuid-list ``column`` holds one of the given uuids."""
+
+    def apply(c: Compiler, t: Table, value: list[UUID], w: Window) -> ColumnElement[bool]:
+        return or_(*(t.c[column].contains(_as_text(v)) for v in value)) if value else false()
+
+    return apply
+
+
+def list_nested(column: str, model: str) -> Apply:
+    """A uuid-list ``column`` holds a ``model`` object matching the nested filter."""
+
+    def apply(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+        matches = c.uuids(model, value, w).subquery()
+        return select(matches.c.uuid).where(t.c[column].contains(_as_text(matches.c.uuid))).exists()
+
+    return apply
+
+
+def either_nested(columns: tuple[str, ...], model: str) -> Apply:
+    """One of ``columns`` points at a ``model`` object matching the nested filter."""
+
+    def apply(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+        return or_(*(t.c[col].in_(c.uuids(model, value, w)) for col in columns))
+
+    return apply
+
+
+def either_in(columns: tuple[str, ...]) -> Apply:
+    def apply(c: Compiler, t: Table, value: list[Any], w: Window) -> ColumnElement[bool]:
+        return or_(*(t.c[col].in_(value) for col in columns)) if value else false()
+
+    return apply
+
+
+def is_set(column: str) -> Apply:
+    def apply(c: Compiler, t: Table, value: bool, w: Window) -> ColumnElement[bool]:
+        return t.c[column].is_not(None) if value else t.c[column].is_(None)
+
+    return apply
+
+
+def excluding(column: str, model: str) -> Apply:
+    """``column`` is empty or points at a ``model`` object NOT matching the filter."""
+
+    def apply(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+        return or_(t.c[column].is_(None), t.c[column].not_in(c.uuids(model, value, w)))
+
+    return apply
+
+
+def class_owner(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
+    condition = t.c.owner.in_(c.uuids("org_unit", value, w))
+    return or_(condition, t.c.owner.is_(None)) if getattr(value, "include_none", False) else condition

@@ -7,7 +7,7 @@ parent); they are the same fields less a few, so they are derived here.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 from uuid import UUID  # noqa: F401 - used by the annotations below
 
 import strawberry
@@ -40,6 +40,16 @@ EngagementRegistrationFilter = _registration_filter("EngagementRegistrationFilte
 FacetRegistrationFilter = _registration_filter("FacetRegistrationFilter")
 ClassRegistrationFilter = _registration_filter("ClassRegistrationFilter")
 ModelsUuidsBoundRegistrationFilter = _registration_filter("ModelsUuidsBoundRegistrationFilter")
+AddressRegistrationFilter = _registration_filter("AddressRegistrationFilter")
+AssociationRegistrationFilter = _registration_filter("AssociationRegistrationFilter")
+LeaveRegistrationFilter = _registration_filter("LeaveRegistrationFilter")
+ManagerRegistrationFilter = _registration_filter("ManagerRegistrationFilter")
+ITSystemRegistrationFilter = _registration_filter("ITSystemRegistrationFilter")
+ITUserRegistrationFilter = _registration_filter("ITUserRegistrationFilter")
+RoleRegistrationFilter = _registration_filter("RoleRegistrationFilter")
+KLERegistrationFilter = _registration_filter("KLERegistrationFilter")
+RelatedUnitRegistrationFilter = _registration_filter("RelatedUnitRegistrationFilter")
+OwnerRegistrationFilter = _registration_filter("OwnerRegistrationFilter")
 
 
 def common(model: str, registration_filter: str) -> list[FilterField]:
@@ -112,6 +122,8 @@ CLASS_FIELDS = [
         apply.nested_user_keys("parent_uuid", "class"), deprecation=REPLACED.format("parent"),
     ),
     FilterField("scope", "list[str] | None", "Only classes with one of these scopes.", apply.column_in("scope")),
+    FilterField("it_system", "ITSystemFilter | None", "Only classes of an IT system that matches.", apply.nested("it_system_uuid", "itsystem")),
+    FilterField("owner", "ClassOwnerFilter | None", "Only classes owned by a unit that matches.", apply.class_owner),
 ]
 
 EMPLOYEE_FIELDS = [
@@ -198,6 +210,154 @@ ENGAGEMENT_FIELDS = [
         "engagement_type", "ClassFilter | None", "Only engagements whose type matches.",
         apply.nested("engagement_type_uuid", "class"),
     ),
+    FilterField(
+        "ituser", "ITUserFilter | None", "Only engagements with an IT user that matches.",
+        lambda c, t, v, w: t.c.uuid.in_(ituser_engagements(c, v, w)),
+    ),
+]
+
+def person_and_unit(plural: str) -> list[FilterField]:
+    return [
+        FilterField(
+            "employee", "EmployeeFilter | None", f"Only {plural} of a person who matches.",
+            apply.nested("person_uuid", "person"), default=UNSET,
+        ),
+        FilterField(
+            "employees", "list[UUID] | None", f"Only {plural} of one of these persons.",
+            apply.column_in("person_uuid"), deprecation=REPLACED.format("employee"),
+        ),
+        FilterField(
+            "org_unit", "OrganisationUnitFilter | None", f"Only {plural} of a unit that matches.",
+            apply.nested("org_unit_uuid", "org_unit"),
+        ),
+        FilterField(
+            "org_units", "list[UUID] | None", f"Only {plural} of one of these units.",
+            apply.column_in("org_unit_uuid"), deprecation=REPLACED.format("org_unit"),
+        ),
+    ]
+
+
+def ituser_engagements(c: Any, value: Any, w: Any) -> Any:
+    """Uuids of engagements listed by IT users matching ``value``."""
+    from sqlalchemy import Text, cast, select
+
+    from mo.db.tables import TABLES
+
+    engagements = TABLES["engagement"].alias(c.cte_name("eng"))
+    users = c.uuids("ituser", value, w).subquery()
+    itusers = TABLES["ituser"].alias(c.cte_name("itu"))
+    return (
+        select(engagements.c.uuid)
+        .join(itusers, itusers.c.engagement_uuids.contains(cast(engagements.c.uuid, Text)))
+        .where(itusers.c.uuid.in_(select(users.c.uuid)), c.live(itusers, w))
+        .correlate(None)
+    )
+
+
+ADDRESS_FIELDS = [
+    *common("address", "AddressRegistrationFilter"),
+    *person_and_unit("addresses"),
+    FilterField("address_type", "ClassFilter | None", "Only addresses whose type matches.", apply.nested("address_type_uuid", "class")),
+    FilterField(
+        "address_types", "list[UUID] | None", "Only addresses of one of these types.",
+        apply.column_in("address_type_uuid"), deprecation=REPLACED.format("address_type"),
+    ),
+    FilterField(
+        "address_type_user_keys", "list[str] | None", "Only addresses whose type has one of these user keys.",
+        apply.nested_user_keys("address_type_uuid", "class"), deprecation=REPLACED.format("address_type"),
+    ),
+    FilterField("engagement", "EngagementFilter | None", "Only addresses of an engagement that matches.", apply.nested("engagement_uuid", "engagement")),
+    FilterField(
+        "engagements", "list[UUID] | None", "Only addresses of one of these engagements.",
+        apply.column_in("engagement_uuid"), deprecation=REPLACED.format("engagement"),
+    ),
+    FilterField("ituser", "ITUserFilter | None", "Only addresses of an IT user that matches.", apply.nested("ituser_uuid", "ituser")),
+    FilterField("visibility", "ClassFilter | None", "Only addresses whose visibility matches.", apply.nested("visibility_uuid", "class")),
+]
+
+ASSOCIATION_FIELDS = [
+    *common("association", "AssociationRegistrationFilter"),
+    *person_and_unit("associations"),
+    FilterField(
+        "association_type", "ClassFilter | None", "Only associations whose type matches.",
+        apply.nested("association_type_uuid", "class"),
+    ),
+    FilterField(
+        "association_types", "list[UUID] | None", "Only associations of one of these types.",
+        apply.column_in("association_type_uuid"), deprecation=REPLACED.format("association_type"),
+    ),
+    FilterField(
+        "association_type_user_keys", "list[str] | None", "Only associations whose type has one of these user keys.",
+        apply.nested_user_keys("association_type_uuid", "class"), deprecation=REPLACED.format("association_type"),
+    ),
+    FilterField(
+        "it_association", "bool | None", "true: only IT associations; false: only other associations.",
+        apply.is_set("it_user_uuid"),
+    ),
+]
+
+LEAVE_FIELDS = [*common("leave", "LeaveRegistrationFilter"), *person_and_unit("leaves")]
+
+MANAGER_FIELDS = [
+    *common("manager", "ManagerRegistrationFilter"),
+    *person_and_unit("manager roles"),
+    FilterField("engagement", "EngagementFilter | None", "Only roles tied to an engagement that matches.", apply.nested("engagement_uuid", "engagement")),
+    FilterField("responsibility", "ClassFilter | None", "Only roles with a responsibility that matches.", apply.list_nested("responsibilities", "class")),
+    FilterField("manager_type", "ClassFilter | None", "Only roles whose manager type matches.", apply.nested("manager_type_uuid", "class")),
+    FilterField("exclude", "EmployeeFilter | None", "Leave out roles held by a person who matches.", apply.excluding("person_uuid", "person")),
+]
+
+ITSYSTEM_FIELDS = [*common("itsystem", "ITSystemRegistrationFilter")]
+
+ITUSER_FIELDS = [
+    *common("ituser", "ITUserRegistrationFilter"),
+    *person_and_unit("IT users"),
+    FilterField("itsystem", "ITSystemFilter | None", "Only accounts in an IT system that matches.", apply.nested("itsystem_uuid", "itsystem")),
+    FilterField(
+        "itsystem_uuids", "list[UUID] | None", "Only accounts in one of these IT systems.",
+        apply.column_in("itsystem_uuid"), deprecation=REPLACED.format("itsystem"),
+    ),
+    FilterField("engagement", "EngagementFilter | None", "Only accounts for an engagement that matches.", apply.list_nested("engagement_uuids", "engagement")),
+    FilterField("external_ids", "list[str] | None", "Only accounts with one of these external ids.", apply.column_in("external_id"), default=UNSET),
+    FilterField("binding_types", "list[str] | None", "Only accounts with one of these binding types.", apply.column_in("binding_type")),
+]
+
+ROLEBINDING_FIELDS = [
+    *common("rolebinding", "RoleRegistrationFilter"),
+    FilterField("org_unit", "OrganisationUnitFilter | None", "Only bindings for a unit that matches.", apply.nested("org_unit_uuid", "org_unit")),
+    FilterField(
+        "org_units", "list[UUID] | None", "Only bindings for one of these units.",
+        apply.column_in("org_unit_uuid"), deprecation=REPLACED.format("org_unit"),
+    ),
+    FilterField("ituser", "ITUserFilter | None", "Only bindings of an IT user that matches.", apply.nested("ituser_uuid", "ituser")),
+    FilterField("role", "ClassFilter | None", "Only bindings of a role that matches.", apply.nested("role_uuid", "class")),
+]
+
+KLE_FIELDS = [
+    *common("kle", "KLERegistrationFilter"),
+    FilterField("org_unit", "OrganisationUnitFilter | None", "Only annotations of a unit that matches.", apply.nested("org_unit_uuid", "org_unit")),
+    FilterField(
+        "org_units", "list[UUID] | None", "Only annotations of one of these units.",
+        apply.column_in("org_unit_uuid"), deprecation=REPLACED.format("org_unit"),
+    ),
+]
+
+RELATED_UNIT_FIELDS = [
+    *common("related_unit", "RelatedUnitRegistrationFilter"),
+    FilterField(
+        "org_unit", "OrganisationUnitFilter | None", "Only relations with a unit that matches.",
+        apply.either_nested(("org_unit_uuid", "other_org_unit_uuid"), "org_unit"),
+    ),
+    FilterField(
+        "org_units", "list[UUID] | None", "Only relations with one of these units.",
+        apply.either_in(("org_unit_uuid", "other_org_unit_uuid")), deprecation=REPLACED.format("org_unit"),
+    ),
+]
+
+OWNER_FIELDS = [
+    *common("owner", "OwnerRegistrationFilter"),
+    *person_and_unit("owners"),
+    FilterField("owner", "EmployeeFilter | None", "Only ownerships held by a person who matches.", apply.nested("owner_uuid", "person")),
 ]
 
 FacetFilter = variant("FacetFilter", "Selects facets.", FACET_FIELDS)
@@ -232,3 +392,46 @@ EmployeeBoundEngagementFilter = variant(
 OrgUnitboundengagementfilter = variant(
     "OrgUnitboundengagementfilter", "Selects among a unit's engagements.", ENGAGEMENT_FIELDS, ["org_unit", "org_units"]
 )
+
+AddressFilter = variant("AddressFilter", "Selects addresses.", ADDRESS_FIELDS)
+AssociationFilter = variant("AssociationFilter", "Selects associations.", ASSOCIATION_FIELDS)
+LeaveFilter = variant("LeaveFilter", "Selects leaves.", LEAVE_FIELDS)
+ManagerFilter = variant("ManagerFilter", "Selects manager roles.", MANAGER_FIELDS)
+ITSystemFilter = variant("ITSystemFilter", "Selects IT systems.", ITSYSTEM_FIELDS)
+ITUserFilter = variant("ITUserFilter", "Selects IT users.", ITUSER_FIELDS)
+RoleBindingFilter = variant("RoleBindingFilter", "Selects role bindings.", ROLEBINDING_FIELDS)
+KLEFilter = variant("KLEFilter", "Selects KLE annotations.", KLE_FIELDS)
+RelatedUnitFilter = variant("RelatedUnitFilter", "Selects unit relations.", RELATED_UNIT_FIELDS)
+OwnerFilter = variant("OwnerFilter", "Selects owners.", OWNER_FIELDS)
+ClassOwnerFilter = variant(
+    "ClassOwnerFilter",
+    "Selects the units owning classes.",
+    [
+        *UNIT_FIELDS,
+        FilterField("include_none", "bool", "Also select classes without an owner.", default=False),
+    ],
+)
+
+BY_PERSON = ["employee", "employees"]
+BY_UNIT = ["org_unit", "org_units"]
+for _name, _fields in (
+    ("Engagement", ENGAGEMENT_FIELDS), ("ITUser", ITUSER_FIELDS), ("ITSystem", ITSYSTEM_FIELDS), ("Leave", LEAVE_FIELDS),
+    ("Address", ADDRESS_FIELDS), ("Manager", MANAGER_FIELDS), ("Association", ASSOCIATION_FIELDS),
+):
+    variant(f"UuidsBound{_name}Filter", "Selects among the referenced objects.", _fields, ["uuids"])
+for _name, _fields in (
+    ("Address", ADDRESS_FIELDS), ("Association", ASSOCIATION_FIELDS), ("ITUser", ITUSER_FIELDS),
+    ("Leave", LEAVE_FIELDS), ("Manager", MANAGER_FIELDS),
+):
+    variant(f"EmployeeBound{_name}Filter", "Selects among a person's objects.", _fields, BY_PERSON)
+for _name, _fields in (
+    ("address", ADDRESS_FIELDS), ("association", ASSOCIATION_FIELDS), ("ituser", ITUSER_FIELDS), ("kle", KLE_FIELDS),
+    ("leave", LEAVE_FIELDS), ("manager", MANAGER_FIELDS), ("owner", OWNER_FIELDS), ("relatedunit", RELATED_UNIT_FIELDS),
+):
+    variant(f"OrgUnitbound{_name}filter", "Selects among a unit's objects.", _fields, BY_UNIT)
+variant("EngagementBoundAddressFilter", "Selects among an engagement's addresses.", ADDRESS_FIELDS, ["engagement", "engagements"])
+variant("EngagementBoundITUserFilter", "Selects among an engagement's IT users.", ITUSER_FIELDS, ["engagement"])
+variant("ItuserBoundAddressFilter", "Selects among an IT user's addresses.", ADDRESS_FIELDS, ["ituser"])
+variant("ItuserBoundRoleBindingFilter", "Selects among an IT user's role bindings.", ROLEBINDING_FIELDS, ["ituser"])
+variant("ItSystemboundclassfilter", "Selects among an IT system's roles.", CLASS_FIELDS, ["it_system"])
+variant("ITSystemBoundITUserFilter", "Selects among an IT system's accounts.", ITUSER_FIELDS, ["itsystem", "itsystem_uuids"])

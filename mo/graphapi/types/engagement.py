@@ -8,12 +8,14 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from mo.graphapi.filters.inputs import UuidsBoundClassFilter, UuidsBoundEmployeeFilter, UuidsBoundOrganisationUnitFilter
+from mo.graphapi.filters.inputs import EngagementBoundITUserFilter, OrgUnitboundmanagerfilter, UuidsBoundClassFilter, UuidsBoundEmployeeFilter, UuidsBoundOrganisationUnitFilter
 from mo.graphapi.records import Record
 from mo.graphapi.relations import to_response, to_version, to_versions
 from mo.graphapi.response import Validity, response_types
 from mo.graphapi.scalars import Cursor, LimitInt
 from mo.graphapi.types.common import RESPONSE_DEPRECATION, TYPE_DEPRECATION, UUID_DEPRECATION, lazy
+from mo.graphapi.types.fields import Rel, Reverse, add
+from mo.graphapi.managers import managers_of
 
 ClassRef = Annotated["Class", lazy("klass")]
 ClassResponseRef = Annotated["ClassResponse", lazy("klass")]
@@ -42,6 +44,45 @@ class Engagement:
     extension_9: Optional[str] = strawberry.field(description="Free-form extension field 9.")
     extension_10: Optional[str] = strawberry.field(description="Free-form extension field 10.")
     validity: Validity = strawberry.field(description="The days this version holds.")
+
+    add(
+        locals(),
+        Reverse("addresses", "address", "engagement_uuid", "EngagementBoundAddressFilter", "The engagement's addresses.", old=False),
+        Rel("leave", "leave_uuid", "leave", "The leave the engagement is on, if any.", old="one", old_required=False),
+    )
+
+    @strawberry.field(description="The engagement's IT accounts.")
+    async def itusers_response(
+        self,
+        info: Info,
+        filter: Optional[EngagementBoundITUserFilter] = None,  # noqa: A002
+        limit: Optional[LimitInt] = None,
+        cursor: Optional[Cursor] = None,
+    ) -> Annotated["ITUserResponsePaged", lazy("ituser")]:
+        from mo.graphapi.collection import collection
+        from mo.graphapi.filters.apply import list_contains
+        from mo.db.tables import TABLES
+
+        record = _rec(self)
+        extra = [list_contains("engagement_uuids")(None, TABLES["ituser"], [record.uuid], record.relation_window)]  # type: ignore[arg-type]
+        return await collection(info, "ituser", filter, limit, cursor, extra=extra, default=record.relation_window)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The managers of the engagement's unit.",
+    )
+    async def managers(
+        self,
+        info: Info,
+        filter: Optional[OrgUnitboundmanagerfilter] = None,  # noqa: A002
+        inherit: bool = False,
+        exclude_self: bool = False,
+    ) -> list[Annotated["Manager", lazy("manager")]]:
+        record = _rec(self)
+        unit = await to_version(info, record, "org_unit", "org_unit_uuid")
+        if unit is None:
+            return []
+        exclude = record.values["person_uuid"] if exclude_self else None
+        return await managers_of(info, unit, filter, inherit=inherit, exclude=exclude)  # type: ignore[return-value]
 
     @strawberry.field(description="Whether the engagement is marked primary.")
     def is_primary(self) -> bool:

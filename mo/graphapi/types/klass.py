@@ -15,6 +15,7 @@ from mo.graphapi.response import OpenValidity, response_types
 from mo.graphapi.scalars import Cursor, LimitInt
 from mo.graphapi.types.common import RESPONSE_DEPRECATION, TYPE_DEPRECATION, UUID_DEPRECATION, lazy
 from mo.graphapi.types.organisation import organisation_uuid
+from mo.graphapi.types.fields import Rel, add
 
 FacetRef = Annotated["Facet", lazy("facet")]
 
@@ -34,6 +35,8 @@ class Class:
     description: Optional[str] = strawberry.field(description="Free text about the class.")
     owner: Optional[UUID] = strawberry.field(description="The unit that owns the class.")
     validity: OpenValidity = strawberry.field(description="The days this version holds.")
+
+    add(locals(), Rel("it_system", "it_system_uuid", "itsystem", "The IT system the class is tied to.", old="one", old_required=False))
 
     @strawberry.field(description="An example value.", deprecation_reason="Rarely used; may be removed.")
     def example(self) -> Optional[str]:

@@ -9,6 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from mo.graphapi.filters.inputs import (
+    OrgUnitboundmanagerfilter,
+    OrgUnitboundownerfilter,
     OrgUnitboundengagementfilter,
     ParentBoundOrganisationUnitFilter,
     UuidsBoundClassFilter,
@@ -19,6 +21,8 @@ from mo.graphapi.relations import referring, referring_versions, to_response, to
 from mo.graphapi.response import Validity, response_types
 from mo.graphapi.scalars import Cursor, LimitInt
 from mo.graphapi.types.common import RESPONSE_DEPRECATION, TYPE_DEPRECATION, UUID_DEPRECATION, lazy
+from mo.graphapi.types.fields import Reverse, add
+from mo.graphapi.managers import managers_of
 
 ClassRef = Annotated["Class", lazy("klass")]
 ClassResponseRef = Annotated["ClassResponse", lazy("klass")]
@@ -36,6 +40,62 @@ class OrganisationUnit:
     user_key: str = strawberry.field(description="A short, human-readable key for the unit.")
     name: str = strawberry.field(description="The unit's name.")
     validity: Validity = strawberry.field(description="The days this version holds.")
+
+    add(
+        locals(),
+        Reverse("addresses", "address", "org_unit_uuid", "OrgUnitboundaddressfilter", "The unit's addresses."),
+        Reverse("leaves", "leave", "org_unit_uuid", "OrgUnitboundleavefilter", "Leaves in the unit.", old=False),
+        Reverse("associations", "association", "org_unit_uuid", "OrgUnitboundassociationfilter", "The unit's associations."),
+        Reverse("itusers", "ituser", "org_unit_uuid", "OrgUnitboundituserfilter", "The unit's IT accounts."),
+        Reverse("kles", "kle", "org_unit_uuid", "OrgUnitboundklefilter", "The unit's KLE annotations."),
+        Reverse("related_units", "related_unit", "org_unit_uuid", "OrgUnitboundrelatedunitfilter", "The unit's relations to other units."),
+    )
+
+    @strawberry.field(description="The unit's manager roles; with `inherit`, the nearest managed ancestor's.")
+    async def managers_response(
+        self,
+        info: Info,
+        filter: Optional[OrgUnitboundmanagerfilter] = None,  # noqa: A002
+        limit: Optional[LimitInt] = None,
+        cursor: Optional[Cursor] = None,
+        inherit: bool = False,
+    ) -> Annotated["ManagerResponsePaged", lazy("manager")]:
+        from mo.graphapi.collection import PageInfoValue, PagedValue
+
+        found = await managers_of(info, _rec(self), filter, inherit=inherit)
+        uuids = list(dict.fromkeys(m.uuid for m in found))
+        return PagedValue([ResponseValue(u, _rec(self).relation_window) for u in uuids], PageInfoValue(None))  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The versions of the unit's manager roles; with `inherit`, the nearest managed ancestor's.",
+        deprecation_reason=RESPONSE_DEPRECATION.format("managers_response"),
+    )
+    async def managers(
+        self,
+        info: Info,
+        filter: Optional[OrgUnitboundmanagerfilter] = None,  # noqa: A002
+        limit: Optional[LimitInt] = None,
+        cursor: Optional[Cursor] = None,
+        inherit: bool = False,
+    ) -> list[Annotated["Manager", lazy("manager")]]:
+        return await managers_of(info, _rec(self), filter, inherit=inherit)  # type: ignore[return-value]
+
+    @strawberry.field(description="The unit's owners; with `inherit`, the nearest owned ancestor's.")
+    async def owners(
+        self,
+        info: Info,
+        filter: Optional[OrgUnitboundownerfilter] = None,  # noqa: A002
+        inherit: bool = False,
+    ) -> list[Annotated["Owner", lazy("owner")]]:
+        record: Record | None = _rec(self)
+        seen: set[UUID] = set()
+        while record is not None and record.uuid not in seen:
+            seen.add(record.uuid)
+            found = await referring_versions(info, record, "owner", "org_unit_uuid", filter, None, None)
+            if found or not inherit:
+                return found  # type: ignore[return-value]
+            record = await to_version(info, record, "org_unit", "parent_uuid")
+        return []
 
     @strawberry.field(description="Always `org_unit`.", deprecation_reason=TYPE_DEPRECATION)
     def type(self) -> str:

@@ -15,6 +15,7 @@ from mo.graphapi.relations import referring, referring_versions
 from mo.graphapi.response import OpenValidity, response_types
 from mo.graphapi.scalars import CPR, Cursor, LimitInt
 from mo.graphapi.types.common import RESPONSE_DEPRECATION, TYPE_DEPRECATION, lazy
+from mo.graphapi.types.fields import Reverse, add
 
 if TYPE_CHECKING:
     from mo.graphapi.types.engagement import Engagement, EngagementResponsePaged
@@ -31,6 +32,15 @@ class Employee:
     nickname_surname: Optional[str] = strawberry.field(description="Surname the person prefers.")
     seniority: Optional[date] = strawberry.field(description="The date seniority is counted from.")
     validity: OpenValidity = strawberry.field(description="The days this version holds.")
+
+    add(
+        locals(),
+        Reverse("manager_roles", "manager", "person_uuid", "EmployeeBoundManagerFilter", "The person's manager roles."),
+        Reverse("addresses", "address", "person_uuid", "EmployeeBoundAddressFilter", "The person's addresses."),
+        Reverse("leaves", "leave", "person_uuid", "EmployeeBoundLeaveFilter", "The person's leaves."),
+        Reverse("associations", "association", "person_uuid", "EmployeeBoundAssociationFilter", "The person's associations."),
+        Reverse("itusers", "ituser", "person_uuid", "EmployeeBoundITUserFilter", "The person's IT accounts."),
+    )
 
     @strawberry.field(description="Given name(s) and surname.")
     def name(self) -> str:
