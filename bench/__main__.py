@@ -1,0 +1,386 @@
+"""Run the query mix against SQLite and PostgreSQL and print the table.
+
+    python -m bench [--size S|M|L] [--seed 1] [--backend sqlite|postgresql|both] [--repeat N]
+                    [--only NAME,...] [--markdown FILE] [--no-serve] [--profile NAME]
+
+Each query runs in-process through ``mo.graphapi.view.execute`` (plus the
+``json.dumps`` the HTTP endpoint does) and through its hand-written baseline
+(``bench/queries.py``); both run on a fresh copy of the cached dataset. The first
+run of each is a warm-up whose JSON must be equal (writes: whose rows must be
+equal too); then ``--repeat`` timed runs alternate between the two (heavy entries
+run a quarter as often, at least 3 times).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bench.generate import (
+    DATA,
+    NOW,
+    SIZES,
+    cache_key,
+    ensure_postgresql,
+    ensure_sqlite,
+    fresh_postgresql,
+    read_report,
+)
+from bench.queries import CASES, Case, Picks, pick
+from bench.raw import Raw
+from mo.config import LOCAL_ADMIN
+from mo.db.engine import make_engine
+from mo.graphapi.view import execute
+
+RUN_DATABASE = "mo_bench_run"
+SMALL = '{ org_units(filter: {from_date: "2025-06-01"}) { objects { uuid current(at: "2025-06-01") { name } } } }'
+
+
+@dataclass
+class Result:
+    name: str
+    title: str
+    backend: str
+    status: str = "ok"
+    runs: int = 0
+    times_ms: list[float] = field(default_factory=list)
+    baseline_ms: list[float] = field(default_factory=list)
+    objects: int = 0
+    statements: int | None = None
+    statements_ctx: int | None = None
+    notes: str = ""
+
+    def quantile(self, q: float, values: list[float] | None = None) -> float:
+        values = sorted(self.times_ms if values is None else values)
+        if not values:
+            return math.nan
+        return values[max(0, math.ceil(q * len(values)) - 1)]
+
+    @property
+    def p50(self) -> float:
+        return self.quantile(0.5)
+
+    @property
+    def base50(self) -> float:
+        return self.quantile(0.5, self.baseline_ms)
+
+    @property
+    def ratio(self) -> float:
+        return self.p50 / self.base50 if self.baseline_ms else math.nan
+
+
+class StatementCounter:
+    """Counts the statements an engine sends (transaction control excluded)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.count = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip()[:8].upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            self.count += 1
+
+
+def missing_types(case: Case) -> list[str]:
+    """The schema's complaints about the case's document (empty: it can run)."""
+    from graphql import parse, validate
+    from mo.graphapi.schema import get_schema
+
+    errors = validate(get_schema()._schema, parse(case.document))
+    return [e.message for e in errors]
+
+
+async def graphql(engine: AsyncEngine, case: Case, picks: Picks, variant: int) -> tuple[float, bytes, int]:
+    """One timed run: every request of the case through ``execute`` and ``json.dumps``."""
+    requests = case.requests(picks, variant) if case.requests else [(case.document, case.variables(picks, variant))]
+    merged: dict[str, Any] = {}
+    elapsed, statements = 0.0, 0
+    for document, variables in requests:
+        started = time.perf_counter()
+        body, ctx = await execute(engine, document, variables, actor=LOCAL_ADMIN, now=NOW)
+        payload = json.dumps(body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+        elapsed += time.perf_counter() - started
+        statements += ctx.statements
+        if body.get("errors"):
+            raise RuntimeError(f"{case.name}: {body['errors'][0]}")
+        merged.update(body["data"])
+    if len(requests) > 1:
+        payload = json.dumps({"data": merged}, ensure_ascii=False, separators=(",", ":")).encode()
+    return elapsed * 1000, payload, statements
+
+
+def baseline(raw: Raw, case: Case, picks: Picks, variant: int) -> tuple[float, bytes]:
+    assert case.baseline is not None
+    started = time.perf_counter()
+    payload = case.baseline(raw, picks, variant)
+    return (time.perf_counter() - started) * 1000, payload
+
+
+def first_difference(a: Any, b: Any, path: str = "") -> str:
+    if type(a) is not type(b):
+        return f"{path or '/'}: {a!r:.80} != {b!r:.80}"
+    if isinstance(a, dict):
+        for key in sorted(set(a) | set(b)):
+            if key not in a or key not in b:
+                return f"{path}/{key}: only on one side"
+            found = first_difference(a[key], b[key], f"{path}/{key}")
+            if found:
+                return found
+        return ""
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items != {len(b)} items"
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            found = first_difference(x, y, f"{path}[{i}]")
+            if found:
+                return found
+        return ""
+    return "" if a == b else f"{path}: {a!r:.80} != {b!r:.80}"
+
+
+async def run_case(
+    case: Case, backend: str, engine: AsyncEngine, raw: Raw, picks: Picks, repeat: int, counter: StatementCounter
+) -> Result:
+    result = Result(case.name, case.title, backend, notes=case.notes)
+    problems = missing_types(case)
+    if problems:
+        result.status = f"n/a (type missing: {', '.join(case.requires)})"
+        result.notes = problems[0]
+        return result
+    import orjson
+
+    # warm-up and checks
+    if case.write:
+        assert case.snapshot is not None
+        _, g_payload, _ = await graphql(engine, case, picks, 0)
+        state_a = case.snapshot(raw, picks)
+        _, b_payload = baseline(raw, case, picks, 1)
+        state_b = case.snapshot(raw, picks)
+        baseline(raw, case, picks, 0)
+        same_a = case.snapshot(raw, picks) == state_a
+        await graphql(engine, case, picks, 1)
+        same_b = case.snapshot(raw, picks) == state_b
+        if not (same_a and same_b) or state_a == state_b:
+            result.status = "MISMATCH (rows)"
+    else:
+        _, g_payload, _ = await graphql(engine, case, picks, 0)
+        if case.baseline is not None:
+            _, b_payload = baseline(raw, case, picks, 0)
+    if case.baseline is not None:
+        difference = first_difference(json.loads(g_payload), orjson.loads(b_payload))
+        if difference:
+            result.status = "MISMATCH (json)"
+            result.notes = difference
+    result.objects = case.objects(json.loads(g_payload), picks)
+    runs = max(3, repeat // 4) if case.heavy else repeat
+    for _ in range(runs):
+        before = counter.count
+        elapsed, _, statements = await graphql(engine, case, picks, 0)
+        result.statements = counter.count - before
+        result.statements_ctx = statements
+        result.times_ms.append(elapsed)
+        if case.baseline is not None:
+            result.baseline_ms.append(baseline(raw, case, picks, 1)[0])
+    result.runs = runs
+    return result
+
+
+async def prepare(backend: str, size: str, seed: int) -> tuple[str, Raw]:
+    """A fresh copy of the dataset for ``backend``: its SQLAlchemy URL and a raw connection."""
+    if backend == "sqlite":
+        source = await ensure_sqlite(SIZES[size], seed)
+        target = DATA / f"run-{source.name}"
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(source, target)
+        return f"sqlite+aiosqlite:///{target}", Raw.sqlite(str(target))
+    template = await ensure_postgresql(SIZES[size], seed)
+    url = await fresh_postgresql(template, RUN_DATABASE)
+    return url, Raw.postgresql(f"postgresql://postgres@127.0.0.1:5432/{RUN_DATABASE}")
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )
+    memory = next(line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).resolve().parent).stdout.strip()
+    except OSError:
+        commit = "?"
+    pg = "?"
+    try:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres") as conn:
+            pg = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+    except Exception:  # noqa: BLE001
+        pass
+    import sqlite3
+
+    return {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "commit": os.environ.get("BENCH_COMMIT") or commit,
+        "cpu": cpu,
+        "nproc": str(os.cpu_count()),
+        "memory": memory,
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": pg,
+    }
+
+
+def _ms(value: float) -> str:
+    if math.isnan(value):
+        return "-"
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def table(results: list[Result], markdown: bool = False) -> str:
+    header = ["query", "backend", "p50 ms", "p95 ms", "p99 ms", "objects", "objects/s", "SQL/req",
+              "baseline p50", "ratio", "Δp50 ms", "status"]
+    rows = []
+    for r in results:
+        if not r.times_ms:
+            rows.append([r.name, r.backend, *["-"] * 9, r.status])
+            continue
+        rate = r.objects / (r.p50 / 1000) if r.p50 else math.nan
+        rows.append([
+            r.name, r.backend, _ms(r.p50), _ms(r.quantile(0.95)), _ms(r.quantile(0.99)), str(r.objects),
+            f"{rate:,.0f}", "-" if r.statements is None else str(r.statements), _ms(r.base50),
+            "-" if math.isnan(r.ratio) else f"{r.ratio:.1f}×", _ms(r.p50 - r.base50) if r.baseline_ms else "-",
+            r.status,
+        ])
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=False)]
+    fmt = "  ".join(f"{{:<{w}}}" if i < 2 or i == len(widths) - 1 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    return "\n".join([fmt.format(*header), fmt.format(*("-" * w for w in widths))] + [fmt.format(*row) for row in rows])
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    size, seed = args.size, args.seed
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    source = await ensure_sqlite(SIZES[size], seed)
+    with_raw = Raw.sqlite(str(source))
+    try:
+        picks = pick(with_raw)
+    finally:
+        with_raw.close()
+    only = set(args.only.split(",")) if args.only else None
+    cases = [c for c in CASES if only is None or c.name in only]
+    results: list[Result] = []
+    served: dict[str, dict[str, float]] = {}
+    for backend in backends:
+        url, raw = await prepare(backend, size, seed)
+        engine = make_engine(url)
+        counter = StatementCounter(engine)
+        try:
+            for case in cases:
+                print(f"  {backend:<10} {case.name} ...", end="", flush=True, file=sys.stderr)
+                if args.profile == case.name:
+                    await profile(engine, case, picks, backend)
+                result = await run_case(case, backend, engine, raw, picks, args.repeat, counter)
+                print(f" {result.status} {_ms(result.p50)} ms", file=sys.stderr, flush=True)
+                results.append(result)
+        finally:
+            await engine.dispose()
+            raw.close()
+        if not args.no_serve:
+            from bench.queries import PERSONS
+            from bench.serve import served as serve
+
+            served[backend] = serve(url, SMALL, PERSONS)
+    startup: dict[str, float] = {}
+    if not args.no_serve:
+        from bench.serve import import_time
+
+        startup = import_time()
+    return {
+        "machine": machine(),
+        "size": size,
+        "seed": seed,
+        "dataset": read_report(SIZES[size], seed),
+        "key": cache_key(SIZES[size], seed),
+        "picks": {k: str(v) for k, v in asdict(picks).items() if k != "batch"},
+        "results": [{**asdict(r), "p50": r.p50, "baseline_p50": r.base50} for r in results],
+        "startup": startup,
+        "served": served,
+        "table": table(results),
+        "markdown": table(results, markdown=True),
+    }
+
+
+async def profile(engine: AsyncEngine, case: Case, picks: Picks, backend: str) -> None:
+    """Profile one GraphQL run of ``case`` with pyinstrument into bench/.data/profile-<case>-<backend>.txt."""
+    from pyinstrument import Profiler
+
+    await graphql(engine, case, picks, 0)
+    profiler = Profiler(interval=0.0005, async_mode="enabled")
+    profiler.start()
+    await graphql(engine, case, picks, 0)
+    profiler.stop()
+    path = DATA / f"profile-{case.name}-{backend}.txt"
+    path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(f" (profile: {path})", end="", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Run the query mix and print the table.")
+    parser.add_argument("--size", choices=[s for s in SIZES if s != "XS"], default="S")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs per query (heavy ones: a quarter)")
+    parser.add_argument("--only", help="comma-separated query names")
+    parser.add_argument("--markdown", metavar="FILE", help="also write the results (markdown table) to FILE")
+    parser.add_argument("--json", metavar="FILE", help="also write every measurement as JSON to FILE")
+    parser.add_argument("--no-serve", action="store_true", help="skip start-up time and resident memory")
+    parser.add_argument("--profile", metavar="NAME", help="profile one GraphQL run of query NAME (pyinstrument)")
+    args = parser.parse_args(argv)
+    report = asyncio.run(run(args))
+    m = report["machine"]
+    print(f"\nMO bench: size {report['size']} (seed {report['seed']}, {report['key']}), {m['date']}, "
+          f"commit {m['commit'][:12]}")
+    print(f"machine: {m['cpu']}, {m['nproc']} CPUs, {m['memory']}, load {m['load']}; Python {m['python']}, "
+          f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}")
+    d = report["dataset"]
+    print(f"dataset: {d['writes']} writes generated at {d['rate']:.0f} writes/s; rows {d['rows']}\n")
+    print(report["table"])
+    if report["startup"]:
+        s = report["startup"]
+        print(f"\nstart-up: python -c 'create_app()' {s['wall_s']:.2f} s wall ({s['imports_s']:.2f} s imports)")
+    for backend, s in report["served"].items():
+        print(f"mo serve on {backend}: first response {s['first_response_s']:.2f} s, first GraphQL "
+              f"{s['first_graphql_s']:.2f} s; RSS idle {s['rss_started_mib']:.0f} MiB, after a small query "
+              f"{s['rss_after_small_mib']:.0f} MiB, after the 10k page {s['rss_after_10k_mib']:.0f} MiB")
+    if args.markdown:
+        Path(args.markdown).write_text(report["markdown"] + "\n")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Start-up time and resident memory of the service, measured from outside."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import mo
+
+ROOT = Path(mo.__file__).resolve().parent.parent
+"""The source tree whose ``mo`` this process imported; the subprocesses run the same one."""
+
+
+def import_time(runs: int = 5) -> dict[str, float]:
+    """Wall time of ``python -c "from mo.app import create_app; create_app()"`` (median of ``runs``).
+
+    Also the part spent after the interpreter started (the imports and the factory).
+    """
+    walls, inside = [], []
+    code = (
+        "import time; t = time.perf_counter(); from mo.app import create_app; create_app(); "
+        "print(time.perf_counter() - t)"
+    )
+    for _ in range(runs):
+        started = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+        walls.append(time.perf_counter() - started)
+        inside.append(float(out.stdout.strip().splitlines()[-1]))
+    return {"wall_s": statistics.median(walls), "imports_s": statistics.median(inside)}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _post(url: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    data = json.dumps({"query": query, "variables": variables or {}}).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=300) as response:
+        return json.loads(response.read())  # type: ignore[no-any-return]
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def served(database_url: str, small: str, heavy: str, now: str | None = None) -> dict[str, float]:
+    """Run ``mo serve`` on loopback against ``database_url``.
+
+    Measures the time to the first answer of ``/health/live`` and of a first
+    GraphQL request (``small``), and the resident memory when idle after the
+    start, after ``small``, and after ``heavy`` (the 10k-person page).
+    """
+    port = _free_port()
+    env = {**os.environ, "MO_DATABASE_URL": database_url}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mo", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    result: dict[str, float] = {}
+    try:
+        deadline = started + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/health/live", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.perf_counter() > deadline or process.poll() is not None:
+                raise RuntimeError("mo serve did not answer within 60 s")
+            time.sleep(0.01)
+        result["first_response_s"] = time.perf_counter() - started
+        time.sleep(1)
+        result["rss_started_mib"] = rss_mib(process.pid)
+        body = _post(f"{base}/graphql", small)
+        assert "errors" not in body, body
+        result["first_graphql_s"] = time.perf_counter() - started - 1
+        time.sleep(1)
+        result["rss_after_small_mib"] = rss_mib(process.pid)
+        body = _post(f"{base}/graphql", heavy)
+        assert "errors" not in body, body
+        time.sleep(2)
+        result["rss_after_10k_mib"] = rss_mib(process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return result
