@@ -24,7 +24,7 @@ from mo.db.tables import metadata
 from mo.graphapi.view import execute
 
 PG_SERVER = os.environ.get("MO_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
-PG_DATABASE = "mo_test"
+PG_DATABASE = f"mo_test_{os.getpid()}"  # one per test session, so parallel runs do not collide
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -48,6 +48,10 @@ async def pg_engine() -> AsyncIterator[AsyncEngine]:
     await upgrade(engine)
     yield engine
     await engine.dispose()
+    admin = create_async_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"))
+    await admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

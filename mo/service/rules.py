@@ -37,12 +37,11 @@ async def check_references(ctx: WriteContext, model: Model, versions: Sequence[V
 async def _check_target(ctx: WriteContext, model: Model, field: Field, target: UUID, intervals: list[Interval]) -> None:
     assert field.target is not None
     target_model = MODELS[field.target]
-    found = await VERSIONED[field.target].current(ctx.conn, target)
-    if not found:
+    valid = await current_validity(ctx, field.target, target)
+    if not valid:
         raise NotFound(f"{field.name}: no {target_model.title} with uuid {target}", field=field.name)
     if field.ref is Ref.EXISTS:
         return
-    valid = [v.interval for v in found]
     for interval in merge(intervals):
         if not covered(interval, valid):
             raise OutsideValidity(
@@ -50,6 +49,20 @@ async def _check_target(ctx: WriteContext, model: Model, field: Field, target: U
                 f"which the {model.title} needs; it is valid over {', '.join(str(i) for i in merge(valid))}",
                 field=field.name,
             )
+
+
+async def current_validity(ctx: WriteContext, model: str, uuid: UUID) -> list[Interval]:
+    """The days ``uuid`` is valid on, as currently registered (cached per transaction)."""
+    key = (model, uuid)
+    cached = ctx.validity.get(key)
+    if cached is None:
+        t = TABLES[model]
+        rows = await ctx.conn.execute(
+            select(t.c.valid_from, t.c.valid_to).where(t.c.uuid == uuid, registered_at(t, None))
+        )
+        cached = merge(Interval(row.valid_from, row.valid_to) for row in rows)
+        ctx.validity[key] = cached
+    return cached
 
 
 def dependents(model: Model) -> list[tuple[Model, Field]]:

@@ -128,6 +128,7 @@ async def _register(
     await check_references(ctx, model, inserted)
     for window in removed_days(old, new):
         await _release(ctx, model, uuid, window, vacate=vacate)
+    ctx.validity.pop((model.name, uuid), None)
     await VERSIONED[model.name].replace(ctx.conn, ctx.registrar, uuid, old, new)
 
 
