@@ -185,3 +185,34 @@ async def test_two_mutations_of_one_object_in_one_request_both_apply(gql: Client
         },
     )
     assert data["b"]["current"] == {"given_name": "Bo", "surname": "Holm"}
+
+
+async def test_terminating_a_person_with_vacate_leaves_their_manager_roles_vacant(gql: Client) -> None:
+    s = await seed(gql)
+    facet = await create(gql, "mutation ($input: FacetCreateInput!) { facet_create(input: $input) { uuid } }", {"user_key": "manager_type", "validity": {}})
+    kind = await create(
+        gql,
+        "mutation ($input: ClassCreateInput!) { class_create(input: $input) { uuid } }",
+        {"user_key": "boss", "name": "Chef", "facet_uuid": facet, "validity": {}},
+    )
+    manager = await create(
+        gql,
+        "mutation ($input: ManagerCreateInput!) { manager_create(input: $input) { uuid } }",
+        {
+            "person": s.person, "org_unit": s.child, "responsibility": [], "manager_level": kind, "manager_type": kind,
+            "validity": {"from": "2015-01-01"},
+        },
+    )
+    await gql.ok(
+        "mutation ($input: EmployeeTerminateInput!) { employee_terminate(input: $input) { uuid } }",
+        {"input": {"uuid": s.person, "to": "2030-01-01", "vacate": True}},
+    )
+    data = await gql.ok(
+        """query ($u: UUID!) { managers(filter: {uuids: [$u], from_date: null, to_date: null}) {
+             objects { validities { person_response { uuid } validity { from to } } } } }""",
+        {"u": manager},
+    )
+    [obj] = data["managers"]["objects"]
+    periods = [(v["person_response"]["uuid"] if v["person_response"] else None, v["validity"]["to"]) for v in obj["validities"]]
+    assert periods[0][0] == s.person and periods[0][1].startswith("2030-01-01")
+    assert periods[1] == (None, None)

@@ -170,7 +170,9 @@ async def _terminate(info: Info, model: str, data: Any) -> Any:
     else:
         interval = Interval.of(to, None)
     with client_names(model):
-        await writes.terminate(await ctx.writer(), MODELS[model], data.uuid, interval)
+        await writes.terminate(
+            await ctx.writer(), MODELS[model], data.uuid, interval, vacate=bool(getattr(data, "vacate", False))
+        )
     return ResponseValue(data.uuid, ctx.default_window)
 
 
