@@ -1,0 +1,115 @@
+"""Reads cost one SQL statement per relation level, whatever the number of rows.
+
+Each query runs twice: on a small organisation, then after more rows are added
+at every level. The count must be the expected one both times, so a resolver
+that falls back to one query per row (an N+1) fails here. Timings are the
+benchmark's business (``python -m bench``), not the tests'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from tests.conftest import Client
+from tests.seed import ENGAGEMENT, PERSON, UNIT, Seed, create, engagement_input, seed
+
+TREE = """
+{
+  org_units(filter: {parent: null}) {
+    objects { current { name children { name children { name } } } }
+  }
+}
+"""
+
+PERSONS = """
+{
+  persons {
+    objects { uuid current { given_name engagements { user_key org_unit { name } job_function { name } } } }
+  }
+}
+"""
+
+UNIT_ENGAGEMENTS = """
+query ($uuid: UUID!) {
+  org_units(filter: {uuids: [$uuid]}) {
+    objects {
+      current {
+        name
+        engagements_response {
+          objects { uuid current { user_key person { surname } } validities { validity { from } } }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+async def _unit(gql: Client, s: Seed, name: str, parent: str) -> str:
+    return await create(gql, UNIT, {"name": name, "parent": parent, "org_unit_type": s.unit_type,
+                                    "validity": {"from": "2012-01-01"}})
+
+
+async def _staff(gql: Client, s: Seed, unit: str, n: int, end: str | None = None) -> None:
+    for i in range(n):
+        person = await create(gql, PERSON, {"given_name": f"P{i}", "surname": unit[:8]})
+        await create(gql, ENGAGEMENT, {**engagement_input(s, unit, "2015-01-01", end), "person": person})
+
+
+async def _same_count_as_it_grows(
+    gql: Client, query: str, expected: int, grow: Callable[[], Awaitable[None]], variables: dict | None = None
+) -> None:
+    small = await gql.ok(query, variables)
+    assert gql.statements == expected, f"{gql.statements} statements on the small organisation"
+    await grow()
+    large = await gql.ok(query, variables)
+    assert large != small
+    assert gql.statements == expected, f"{gql.statements} statements after adding rows: a per-row query?"
+
+
+async def test_org_tree_with_two_levels_of_children(gql: Client) -> None:
+    s = await seed(gql)
+
+    async def grow() -> None:
+        for n in range(3):
+            child = await _unit(gql, s, f"Område {n}", s.root)
+            for m in range(2):
+                await _unit(gql, s, f"Afdeling {n}.{m}", child)
+
+    # roots page, root versions, then per level: children of the level, their versions
+    await _same_count_as_it_grows(gql, TREE, 6, grow)
+
+
+async def test_persons_with_engagements_units_and_job_functions(gql: Client) -> None:
+    s = await seed(gql)
+    await _staff(gql, s, s.child, 2)
+
+    async def grow() -> None:
+        await _staff(gql, s, s.grandchild, 3, end="2030-01-01")
+        await _staff(gql, s, s.root, 2)
+
+    # persons page, person versions, engagements of persons, engagement versions, units, classes
+    await _same_count_as_it_grows(gql, PERSONS, 6, grow)
+
+
+async def test_a_unit_with_its_engagements_response(gql: Client) -> None:
+    s = await seed(gql)
+    await _staff(gql, s, s.child, 2)
+
+    async def grow() -> None:
+        await _staff(gql, s, s.child, 5)
+
+    # unit page, unit versions, engagements of the unit, engagement versions (current and
+    # validities in one batch), persons
+    await _same_count_as_it_grows(gql, UNIT_ENGAGEMENTS, 5, grow, {"uuid": s.child})
+
+
+async def test_as_known_at_a_registration_time_costs_the_same(gql: Client) -> None:
+    s = await seed(gql)
+    await _staff(gql, s, s.child, 2)
+    query = PERSONS.replace("persons {", 'persons(filter: {registration_time: "2100-01-01T00:00:00Z"}) {')
+
+    async def grow() -> None:
+        await _staff(gql, s, s.grandchild, 4, end="2030-01-01")
+
+    await _same_count_as_it_grows(gql, query, 6, grow)
