@@ -60,7 +60,7 @@ NOW = datetime.combine(TODAY, clock(12), ZONE)
 """The "now" every benchmark request runs at."""
 START = date(2021, 1, 1)
 UNITS_FROM = date(2010, 1, 1)
-GENERATOR = 1
+GENERATOR = 2
 """Bump when the generated data changes; part of the cache key."""
 ACTOR = UUID("be4c0000-0000-4000-8000-00000000b001")
 NAMESPACE = UUID("be4c0000-6e6e-4a7e-9d3e-6b6f2a0c2026")
@@ -136,6 +136,17 @@ FACETS: dict[str, list[str]] = {
     "primary_type": ["Primær", "Ikke-primær"],
     "time_planning": ["Arbejdstidsplaner", "Tjenestetid", "Dannes ikke"],
 }
+#: Facets of the types that came later (managers, addresses); written when the model has them.
+LATER_FACETS: dict[str, list[str]] = {
+    "manager_type": ["Direktør", "Chef", "Leder"],
+    "manager_level": ["Niveau 1", "Niveau 2", "Niveau 3", "Niveau 4"],
+    "employee_address_type": ["Email", "Telefon"],
+    "visibility": ["Ekstern", "Intern"],
+}
+SCOPES = {("employee_address_type", "Email"): "EMAIL", ("employee_address_type", "Telefon"): "PHONE"}
+ITSYSTEMS = ["Active Directory", "OPUS Løn"]
+MANAGED = 0.65
+"""Share of units with a manager role of their own; the others inherit one from above."""
 PLACES = _split(
     "Søndervang, Bakkely, Egebjerg, Nørremark, Kirkebakke, Skovgården, Lindely, Åparken, Højvang, Strandby, "
     "Rosenhøj, Engvang, Bøgely, Fjordvang, Møllevang, Granly, Solbakke, Tjørnehøj, Birkelund, Hyldegården, Kærby, "
@@ -180,6 +191,7 @@ class Unit:
 @dataclass(slots=True)
 class Person:
     uuid: UUID
+    given_name: str
     surname: str
     open: int = 0
     """How many of the person's engagements have no end."""
@@ -253,17 +265,88 @@ class World:
         return first + timedelta(days=rng.randrange((month(first, 1) - first).days))
 
     # -- the initial import
+    @property
+    def full_model(self) -> bool:
+        """Whether the registry has managers, addresses and IT users (they came after the first slice)."""
+        return all(m in MODELS for m in ("manager", "address", "ituser", "itsystem"))
+
     def classification(self) -> list[Write]:
         facet_model, class_model = MODELS["facet"], MODELS["class"]
         result: list[Write] = []
-        for facet, names in FACETS.items():
+        facets = {**FACETS, **(LATER_FACETS if self.full_model else {})}
+        for facet, names in facets.items():
             facet_uuid = uuid_of(self.seed, "facet", facet)
             result.append(("create", facet_model, facet_uuid, Interval(), {"user_key": facet}))
             for name in names:
                 result.append(
                     ("create", class_model, self.cls(facet, name), Interval(),
-                     {"user_key": name.lower().replace(" ", "-"), "name": name, "facet_uuid": facet_uuid})
+                     {"user_key": name.lower().replace(" ", "-"), "name": name, "facet_uuid": facet_uuid,
+                      "scope": SCOPES.get((facet, name))})
                 )
+        if self.full_model:
+            for name in ITSYSTEMS:
+                result.append(("create", MODELS["itsystem"], uuid_of(self.seed, "itsystem", name), Interval(),
+                               {"user_key": name.lower().replace(" ", "-"), "name": name}))
+        return result
+
+    def accounts(self, person: int, start: date) -> list[Write]:
+        """A new person's AD account and e-mail address (half of them a phone number too)."""
+        if not self.full_model:
+            return []
+        rng, p = self.rng, self.persons[person]
+        login = f"{p.given_name.split(' ')[0][:3]}{p.surname.split(' ')[-1][:3]}{person}".lower()
+        result: list[Write] = [
+            ("create", MODELS["ituser"], uuid_of(self.seed, "ituser", person), Interval(start, POS_INF), {
+                "user_key": login, "itsystem_uuid": uuid_of(self.seed, "itsystem", "Active Directory"),
+                "person_uuid": p.uuid, "external_id": str(uuid_of(self.seed, "ad", person)),
+            }),
+            ("create", MODELS["address"], uuid_of(self.seed, "email", person), Interval(start, POS_INF), {
+                "user_key": f"{login}@benchby.dk", "value": f"{login}@benchby.dk", "person_uuid": p.uuid,
+                "address_type_uuid": self.cls("employee_address_type", "Email"),
+                "visibility_uuid": self.cls("visibility", "Intern"),
+            }),
+        ]
+        if rng.random() < 0.5:
+            digits = [rng.randrange(20, 99), rng.randrange(10, 99), rng.randrange(10, 99), rng.randrange(10, 99)]
+            phone = "+45 " + " ".join(str(d) for d in digits)
+            result.append(("create", MODELS["address"], uuid_of(self.seed, "phone", person), Interval(start, POS_INF), {
+                "user_key": phone, "value": phone, "person_uuid": p.uuid,
+                "address_type_uuid": self.cls("employee_address_type", "Telefon"),
+                "visibility_uuid": self.cls("visibility", "Ekstern"),
+            }))
+        self.count("accounts and addresses", len(result))
+        return result
+
+    def managers(self) -> list[Write]:
+        """Manager roles for the top two levels and ``MANAGED`` of the other units."""
+        if not self.full_model:
+            return []
+        rng, result = self.rng, []
+        self.roles: list[tuple[UUID, int]] = []
+        for i, unit in enumerate(self.units):
+            if unit.depth >= 2 and rng.random() >= MANAGED:
+                continue
+            uuid = uuid_of(self.seed, "manager", i)
+            kind = "Direktør" if unit.depth == 0 else "Chef" if unit.depth == 1 else "Leder"
+            result.append(("create", MODELS["manager"], uuid, Interval(UNITS_FROM, POS_INF), {
+                "user_key": f"M{i:05d}", "org_unit_uuid": unit.uuid,
+                "person_uuid": self.persons[rng.randrange(len(self.persons))].uuid,
+                "manager_type_uuid": self.cls("manager_type", kind),
+                "manager_level_uuid": self.cls("manager_level", f"Niveau {min(unit.depth + 1, 4)}"),
+            }))
+            self.roles.append((uuid, i))
+        self.count("manager roles", len(result))
+        return result
+
+    def new_managers(self, day: date) -> list[Write]:
+        """A tenth of the manager roles get a new person (from ``day``)."""
+        if not self.full_model:
+            return []
+        rng, result = self.rng, []
+        for uuid, _ in rng.sample(self.roles, round(len(self.roles) * 0.1)):
+            person = self.persons[rng.randrange(len(self.persons))]
+            result.append(("update", MODELS["manager"], uuid, Interval(day, POS_INF), {"person_uuid": person.uuid}))
+        self.count("manager changes", len(result))
         return result
 
     def plan_units(self) -> None:
@@ -319,7 +402,7 @@ class World:
         given = rng.choice(names) if rng.random() < 0.8 else " ".join(rng.sample(names, 2))
         surname = rng.choice(SURNAMES) if rng.random() < 0.85 else " ".join(rng.sample(SURNAMES, 2))
         uuid = uuid_of(self.seed, "person", index)
-        self.persons.append(Person(uuid, surname))
+        self.persons.append(Person(uuid, given, surname))
         values = {
             "cpr_number": cpr,
             "given_name": given,
@@ -369,6 +452,9 @@ class World:
                 if rng.random() < 0.7:
                     start = month(start)
                 result.append(self.new_engagement(person, start, primary))
+                if primary:
+                    result += self.accounts(person, start)
+        result += self.managers()
         moment = datetime.combine(START - timedelta(days=31), clock(8), ZONE)
         for n in range(0, len(result), INITIAL_BATCH):
             yield Tx(moment, "bench: initial import", result[n : n + INITIAL_BATCH])
@@ -401,6 +487,7 @@ class World:
             result.append(self.new_person())
             start = self.day_in(first)
             result.append(self.new_engagement(len(self.persons) - 1, start, True))
+            result += self.accounts(len(self.persons) - 1, start)
             if self.rng.random() < 0.03:
                 result.append(self.new_engagement(len(self.persons) - 1, start, False))
         return result
@@ -463,11 +550,12 @@ class World:
             unit.parent = parent  # a parent one level up: depths stay, cycles are impossible
             changes: dict[str, Any] = {"parent_uuid": self.units[parent].uuid}
             if rng.random() < 0.15:
-                unit.name = f"{UNIT_TYPES[min(unit.depth, len(UNIT_TYPES) - 1)]} {rng.choice(PLACES)} {rng.randint(2, 9)}"
+                kind = UNIT_TYPES[min(unit.depth, len(UNIT_TYPES) - 1)]
+                unit.name = f"{kind} {rng.choice(PLACES)} {rng.randint(2, 9)}"
                 changes["name"] = unit.name
             result.append(("update", model, unit.uuid, Interval(day, POS_INF), changes))
             self.count("unit moves")
-        return result
+        return result + self.new_managers(day)
 
     def months(self) -> Iterator[Tx]:
         rng = self.rng
@@ -577,7 +665,7 @@ async def load(engine: AsyncEngine, size: Size, seed: int, progress: bool = Fals
     report.seconds = time.perf_counter() - started
     report.events = dict(world.counts)
     async with engine.connect() as conn:
-        for table in ("registration", *MODELS):
+        for table in ("registration", *(m for m in MODELS if m in metadata.tables)):
             report.rows[table] = int(await conn.scalar(text(f'SELECT count(*) FROM "{table}"')) or 0)
     return report
 

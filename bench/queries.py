@@ -44,6 +44,9 @@ class Picks:
     move: UUID
     move_parents: tuple[UUID, UUID]
     move_size: int
+    manager_unit: UUID
+    """A unit without a manager of its own whose nearest managed ancestor is furthest up."""
+    manager_walk: int
     tree_day: date = date(2025, 6, 1)
     known_at: datetime = datetime(2024, 3, 15, 12, tzinfo=UTC)
     since: datetime = NOW - timedelta(days=30)
@@ -166,7 +169,8 @@ def unit_page_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
             params,
         )
         children = raw.rows(
-            f"SELECT {raw.U('uuid')}, name FROM org_unit x WHERE parent_uuid = :u AND {_live('x')} ORDER BY uuid", params
+            f"SELECT {raw.U('uuid')}, name FROM org_unit x WHERE parent_uuid = :u AND {_live('x')} ORDER BY uuid",
+            params,
         )
         engagements = raw.rows(
             f"""
@@ -186,6 +190,69 @@ def unit_page_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
             "parent": None if parent is None else {"uuid": u(parent), "name": parent_name},
             "unit_type": None if kind is None else {"name": kind},
             "children": [{"uuid": u(c), "name": n} for c, n in children],
+            "engagements": [
+                {"uuid": u(e), "user_key": k,
+                 "person": [] if pe is None else [{"uuid": u(pe), "given_name": g, "surname": s}],
+                 "job_function": None if job is None else {"name": job}}
+                for e, k, pe, g, s, job in engagements
+            ],
+        }})
+    return dumps({"data": {"org_units": {"objects": objects}}})
+
+
+def unit_page_manager_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
+    u, params = raw.uuid, {"t": raw.p_date(TODAY), "u": raw.p_uuid(p.manager_unit)}
+    with _snapshot(raw):
+        head = raw.rows(
+            f"""
+            SELECT {raw.U('x.uuid')}, x.name, x.user_key, {raw.D('x.valid_from')}, {raw.D('x.valid_to')},
+                   {raw.U('pa.uuid')}, pa.name
+            FROM org_unit x LEFT JOIN org_unit pa ON pa.uuid = x.parent_uuid AND {_live('pa')}
+            WHERE x.uuid = :u AND {_live('x')}
+            """,
+            params,
+        )
+        managers = raw.rows(
+            f"""
+            WITH RECURSIVE up(uuid, parent, depth) AS (
+                SELECT x.uuid, x.parent_uuid, 0 FROM org_unit x WHERE x.uuid = :u AND {_live('x')}
+                UNION ALL
+                SELECT y.uuid, y.parent_uuid, up.depth + 1 FROM org_unit y JOIN up ON y.uuid = up.parent
+                WHERE {_live('y')} AND up.depth < 100
+            ), found AS (
+                SELECT up.depth, m.uuid, m.person_uuid, m.manager_type_uuid
+                FROM up JOIN manager m ON m.org_unit_uuid = up.uuid AND {_live('m')}
+            )
+            SELECT {raw.U('f.uuid')}, {raw.U('pe.uuid')}, pe.given_name, pe.surname, c.name
+            FROM found f
+            LEFT JOIN person pe ON pe.uuid = f.person_uuid AND {_live('pe')}
+            LEFT JOIN class c ON c.uuid = f.manager_type_uuid AND {_live('c')}
+            WHERE f.depth = (SELECT min(depth) FROM found)
+            ORDER BY f.uuid
+            """,
+            params,
+        )
+        engagements = raw.rows(
+            f"""
+            SELECT {raw.U('e.uuid')}, e.user_key, {raw.U('pe.uuid')}, pe.given_name, pe.surname, c.name
+            FROM engagement e
+            LEFT JOIN person pe ON pe.uuid = e.person_uuid AND {_live('pe')}
+            LEFT JOIN class c ON c.uuid = e.job_function_uuid AND {_live('c')}
+            WHERE e.org_unit_uuid = :u AND {_live('e')}
+            ORDER BY e.uuid
+            """,
+            params,
+        )
+    objects = []
+    for uuid, name, key, lo, hi, parent, parent_name in head:
+        objects.append({"uuid": u(uuid), "current": {
+            "name": name, "user_key": key, "validity": validity(lo, hi),
+            "parent": None if parent is None else {"uuid": u(parent), "name": parent_name},
+            "managers": [
+                {"uuid": u(m), "person": [] if pe is None else [{"uuid": u(pe), "name": f"{g} {s}".strip()}],
+                 "manager_type": None if kind is None else {"name": kind}}
+                for m, pe, g, s, kind in managers
+            ],
             "engagements": [
                 {"uuid": u(e), "user_key": k,
                  "person": [] if pe is None else [{"uuid": u(pe), "given_name": g, "surname": s}],
@@ -264,6 +331,67 @@ def person_page_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
                  "job_function": None if jf is None else {"name": jf},
                  "engagement_type": None if et is None else {"name": et}}
                 for e, k, f, lo, hi, x, xn, jf, et in engagements if e is not None
+            ],
+        }})
+    return dumps({"data": {"persons": {"objects": objects}}})
+
+
+def person_page_full_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
+    u, params = raw.uuid, {"t": raw.p_date(TODAY), "cpr": p.cpr}
+    with _snapshot(raw):
+        rows = raw.rows(
+            f"""
+            SELECT {raw.U('pe.uuid')}, pe.given_name, pe.surname, pe.cpr_number,
+                   {raw.U('e.uuid')}, e.user_key, {raw.D('e.valid_from')}, {raw.D('e.valid_to')},
+                   {raw.U('x.uuid')}, x.name, jf.name
+            FROM person pe
+            LEFT JOIN engagement e ON e.person_uuid = pe.uuid AND {_live('e')}
+            LEFT JOIN org_unit x ON x.uuid = e.org_unit_uuid AND {_live('x')}
+            LEFT JOIN class jf ON jf.uuid = e.job_function_uuid AND {_live('jf')}
+            WHERE pe.cpr_number = :cpr AND {_live('pe')}
+            ORDER BY pe.uuid, e.uuid
+            """,
+            params,
+        )
+        addresses = raw.rows(
+            f"""
+            SELECT {raw.U('a.person_uuid')}, {raw.U('a.uuid')}, a.value, a.value2, c.name
+            FROM person pe JOIN address a ON a.person_uuid = pe.uuid AND {_live('a')}
+            LEFT JOIN class c ON c.uuid = a.address_type_uuid AND {_live('c')}
+            WHERE pe.cpr_number = :cpr AND {_live('pe')}
+            ORDER BY a.uuid
+            """,
+            params,
+        )
+        itusers = raw.rows(
+            f"""
+            SELECT {raw.U('i.person_uuid')}, {raw.U('i.uuid')}, i.user_key, s.name
+            FROM person pe JOIN ituser i ON i.person_uuid = pe.uuid AND {_live('i')}
+            LEFT JOIN itsystem s ON s.uuid = i.itsystem_uuid AND {_live('s')}
+            WHERE pe.cpr_number = :cpr AND {_live('pe')}
+            ORDER BY i.uuid
+            """,
+            params,
+        )
+    objects = []
+    for (uuid, given, surname, cpr), engagements in grouped(rows, 4):
+        person = u(uuid)
+        objects.append({"uuid": person, "current": {
+            "given_name": given, "surname": surname, "cpr_number": cpr,
+            "engagements": [
+                {"uuid": u(e), "user_key": k, "validity": validity(lo, hi),
+                 "org_unit": [] if x is None else [{"uuid": u(x), "name": xn}],
+                 "job_function": None if jf is None else {"name": jf}}
+                for e, k, lo, hi, x, xn, jf in engagements if e is not None
+            ],
+            "addresses": [
+                {"uuid": u(a), "name": f"{value} {value2}" if value2 else value,
+                 "address_type": None if kind is None else {"name": kind}}
+                for owner, a, value, value2, kind in addresses if u(owner) == person
+            ],
+            "itusers": [
+                {"uuid": u(i), "user_key": key, "itsystem": None if system is None else {"name": system}}
+                for owner, i, key, system in itusers if u(owner) == person
             ],
         }})
     return dumps({"data": {"persons": {"objects": objects}}})
@@ -549,13 +677,20 @@ CASES: list[Case] = [
          + _count(b, "data", "org_units", "objects", "current", "children")
          + _count(b, "data", "org_units", "objects", "current", "engagements"), tags=("small",)),
     Case("unit_page_manager", "unit page with inherited manager", UNIT_PAGE_MANAGER,
-         lambda p, v: {"uuid": str(p.unit)}, None, lambda b, p: 0, requires=("manager",), tags=("small",)),
+         lambda p, v: {"uuid": str(p.manager_unit)}, unit_page_manager_baseline,
+         lambda b, p: _count(b, "data", "org_units", "objects", "current")
+         + _count(b, "data", "org_units", "objects", "current", "managers")
+         + _count(b, "data", "org_units", "objects", "current", "engagements"), requires=("manager",),
+         tags=("small",), notes="a unit whose nearest manager is furthest up"),
     Case("person_page", "person by CPR with engagements", PERSON_PAGE, lambda p, v: {"cpr": p.cpr},
          person_page_baseline,
          lambda b, p: _count(b, "data", "persons", "objects", "current")
          + _count(b, "data", "persons", "objects", "current", "engagements"), tags=("small",)),
     Case("person_page_full", "person by CPR + addresses, IT users", PERSON_PAGE_FULL, lambda p, v: {"cpr": p.cpr},
-         None, lambda b, p: 0, requires=("address", "it_user"), tags=("small",)),
+         person_page_full_baseline,
+         lambda b, p: _count(b, "data", "persons", "objects", "current")
+         + sum(_count(b, "data", "persons", "objects", "current", k) for k in ("engagements", "addresses", "itusers")),
+         requires=("address", "ituser"), tags=("small",)),
     Case("unit_history", "one unit's full history", UNIT_HISTORY, lambda p, v: {"uuid": str(p.history_unit)},
          unit_history_baseline,
          lambda b, p: _count(b, "data", "org_units", "objects", "validities")
@@ -639,7 +774,22 @@ def pick(raw: Raw) -> Picks:
     move = min(sizes, key=lambda n: (abs(sizes[n] - 50), str(u(n))))
     level = depth(parent_of[move])
     others = sorted((n for n in parent_of if depth(n) == level and n != parent_of[move]), key=lambda n: str(u(n)))
+    managed: set[Any] = set()
+    if raw.rows("SELECT name FROM sqlite_master WHERE name = 'manager'" if not raw.pg else
+                "SELECT tablename FROM pg_tables WHERE tablename = 'manager'"):
+        managed = {r[0] for r in raw.rows(f"SELECT org_unit_uuid FROM manager m WHERE {_live('m')}", {"t": t})}
+
+    def walk(node: Any) -> int:
+        steps = 0
+        while node is not None and node not in managed:
+            node, steps = parent_of.get(node), steps + 1
+        return steps if node is not None else -1
+
+    walks = {node: walk(node) for node in parent_of}
+    manager_unit = max(walks, key=lambda n: (walks[n], str(u(n)))) if managed else unit
     return Picks(
+        manager_unit=UUID(u(manager_unit)),
+        manager_walk=walks.get(manager_unit, 0),
         unit=UUID(u(unit)),
         history_unit=UUID(u(history_unit)),
         cpr=cpr,

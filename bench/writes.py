@@ -139,7 +139,9 @@ def update_from(
             raw.conn.executemany(
                 f'INSERT INTO "{model}" ({", ".join(repr_column(c) for c in columns)}) VALUES ({marks})', values
             )
-            raw.conn.executemany("INSERT INTO registration_object (registration_id, model, uuid) VALUES (?, ?, ?)", objects)
+            raw.conn.executemany(
+                "INSERT INTO registration_object (registration_id, model, uuid) VALUES (?, ?, ?)", objects
+            )
         raw.execute("COMMIT")
     except BaseException:
         raw.execute("ROLLBACK")
