@@ -13,6 +13,7 @@ from strawberry.types import Info
 from bitemporal import Interval, Registrar
 from mo.db.engine import read_transaction, write_transaction
 from mo.db.tables import registrations
+from mo.events.outbox import record_registration
 from mo.graphapi.loaders import Loaders
 from mo.graphapi.window import Window
 from mo.service.context import WriteContext
@@ -68,10 +69,20 @@ class RequestContext:
         return self._write is not None and self._write.registrar.registration is not None
 
     async def finish(self, commit: bool) -> None:
-        """End the transaction: commit when ``commit`` and it wrote, else roll back."""
+        """End the transaction: commit when ``commit`` and it wrote, else roll back.
+
+        Before a write commits, its change events go into the same transaction.
+        """
         try:
             if self._conn is not None and not commit:
                 await self._conn.rollback()
+            elif self._conn is not None and self._write is not None:
+                try:
+                    registrar = self._write.registrar
+                    await record_registration(self._conn, registrar.registration, registrar.touched)
+                except BaseException:
+                    await self._conn.rollback()
+                    raise
         finally:
             await self._stack.aclose()
 

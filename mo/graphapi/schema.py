@@ -8,11 +8,22 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 
-from mo.graphapi.mutation import Mutation
-from mo.graphapi.query import Query
+from mo.graphapi.events import EVENT_SCALARS, EventMutation, EventQuery, RefreshMutation
+from mo.graphapi.mutation import Mutation as RegistryMutation
+from mo.graphapi.query import Query as RegistryQuery
 from mo.graphapi.response import AUDIT_TYPES, UnknownActor
 from mo.graphapi.types.address import DARAddress, DefaultAddress, MultifieldAddress
 from mo.graphapi.scalars import SCALAR_MAP
+
+
+@strawberry.type(name="Query", description="Every read of the registry and of its events.")
+class Query(RegistryQuery, EventQuery):
+    pass
+
+
+@strawberry.type(name="Mutation", description="Every change to the registry and to its events.")
+class Mutation(RegistryMutation, RefreshMutation, EventMutation):
+    pass
 
 
 @lru_cache
@@ -21,7 +32,7 @@ def get_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[UnknownActor, DARAddress, DefaultAddress, MultifieldAddress, *AUDIT_TYPES.values()],
-        config=StrawberryConfig(auto_camel_case=False, scalar_map=SCALAR_MAP),
+        config=StrawberryConfig(auto_camel_case=False, scalar_map={**SCALAR_MAP, **EVENT_SCALARS}),
         extensions=[
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

@@ -1,0 +1,229 @@
+"""Emitting events inside the writing transaction.
+
+An event is "object ``uuid`` of type ``routing_key`` may have changed". Emitting it
+means, in the caller's transaction:
+
+- one ``event_outbox`` row, which the relay publishes to AMQP and marks sent after
+  the broker confirmed it (``publish``);
+- one pending ``event`` per matching listener of the pull API, where a repeat for
+  the same (listener, subject) collapses into the pending one and bumps its
+  generation, so an acknowledgement of the older fetch cannot drop it (``deliver``).
+
+Both commit or roll back with the write, so a committed change always has its
+events and a rolled-back one has none.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Insert, case, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bitemporal import Registration
+from mo.db.tables import TABLES, event, event_listener, event_outbox
+from mo.events import DEFAULT_PRIORITY, MO_NAMESPACE
+from mo.model import MODELS, Field, Model
+
+#: Object types that stand on their own: a change to one affects no other object.
+STANDALONE = frozenset({"facet", "class", "org_unit", "person", "itsystem"})
+
+#: The owners a "function" (engagement, address, manager, ...) belongs to: when the
+#: function changes, the persons and units it names (before and after) are affected.
+OWNERS = frozenset({"person", "org_unit"})
+
+CHUNK = 500
+
+Subject = tuple[str, UUID]
+"""(routing key, uuid) of an object an event is about."""
+
+
+def wall_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def related_fields(model: Model) -> tuple[Field, ...]:
+    """The references whose targets a change to a ``model`` object also affects."""
+    if model.name in STANDALONE:
+        return ()
+    return tuple(f for f in model.references if f.target in OWNERS)
+
+
+def targets(value: Any) -> Iterator[UUID]:
+    if value is None:
+        return
+    if isinstance(value, (list, tuple, set, frozenset)):
+        yield from value
+    else:
+        yield value
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+async def affected(
+    conn: AsyncConnection, registration: Registration, touched: Iterable[Subject]
+) -> list[Subject]:
+    """The objects a registration wrote, plus the persons and units of the functions
+    it wrote, as they were both before and after (rows it closed and rows it added)."""
+    result: set[Subject] = set(touched)
+    by_model: dict[str, list[UUID]] = defaultdict(list)
+    for name, uuid in result:
+        by_model[name].append(uuid)
+    for name, uuids in by_model.items():
+        model = MODELS.get(name)
+        fields = related_fields(model) if model is not None else ()
+        if not fields:
+            continue
+        t = TABLES[name]
+        this_registration = or_(t.c.registration_id == registration.id, t.c.reg_to == registration.time)
+        for chunk in chunks(sorted(uuids, key=str)):
+            statement = select(*(t.c[f.name] for f in fields)).where(t.c.uuid.in_(chunk), this_registration).distinct()
+            for row in await conn.execute(statement):
+                for field, value in zip(fields, row):
+                    assert field.target is not None
+                    result.update((field.target, target) for target in targets(value))
+    return sorted(result, key=lambda s: (s[0], str(s[1])))
+
+
+async def record_registration(conn: AsyncConnection, registration: Registration | None, touched: Iterable[Subject]) -> int:
+    """Emit the events of one writing transaction; call it when its writes are done.
+
+    Returns the number of objects affected (0 when the transaction registered nothing).
+    """
+    if registration is None:
+        return 0
+    subjects = await affected(conn, registration, touched)
+    await emit(conn, subjects, cause="registration", registration_id=registration.id)
+    return len(subjects)
+
+
+async def emit(
+    conn: AsyncConnection,
+    subjects: Sequence[Subject],
+    *,
+    cause: str,
+    registration_id: int | None = None,
+    effective_day: date | None = None,
+    priority: int = DEFAULT_PRIORITY,
+    now: datetime | None = None,
+) -> None:
+    """Emit registry events to everyone: the AMQP outbox and every "mo" listener."""
+    now = now or wall_clock()
+    await publish(
+        conn, subjects, cause=cause, registration_id=registration_id, effective_day=effective_day, priority=priority, now=now
+    )
+    await deliver(conn, MO_NAMESPACE, [(key, str(uuid)) for key, uuid in subjects], priority=priority, now=now)
+
+
+async def publish(
+    conn: AsyncConnection,
+    subjects: Sequence[Subject],
+    *,
+    cause: str,
+    registration_id: int | None = None,
+    effective_day: date | None = None,
+    priority: int = DEFAULT_PRIORITY,
+    exchange: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Add outbox rows for the relay (``exchange`` None: the configured exchange)."""
+    if not subjects:
+        return
+    now = now or wall_clock()
+    rows = [
+        {
+            "routing_key": key,
+            "uuid": uuid,
+            "exchange": exchange,
+            "cause": cause,
+            "registration_id": registration_id,
+            "effective_day": effective_day,
+            "priority": priority,
+            "created_at": now,
+            "lease_until": None,
+            "failures": 0,
+            "sent_at": None,
+        }
+        for key, uuid in subjects
+    ]
+    for chunk in chunks(rows):
+        await conn.execute(event_outbox.insert(), list(chunk))
+
+
+async def deliver(
+    conn: AsyncConnection,
+    namespace: str,
+    subjects: Sequence[tuple[str, str]],
+    *,
+    priority: int = DEFAULT_PRIORITY,
+    owner: UUID | None = None,
+    listener: UUID | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Make (routing key, subject) pending for the matching listeners of ``namespace``.
+
+    ``owner``/``listener`` narrow the listeners (refresh for one integration). One
+    pending event per (listener, subject): a repeat takes the higher priority, resets
+    the back-off and bumps the generation. Returns the number of listeners' events.
+    """
+    if not subjects:
+        return 0
+    now = now or wall_clock()
+    keys = sorted({key for key, _ in subjects})
+    query = select(event_listener.c.uuid, event_listener.c.routing_key).where(
+        event_listener.c.namespace == namespace, event_listener.c.routing_key.in_(keys)
+    )
+    if owner is not None:
+        query = query.where(event_listener.c.owner == owner)
+    if listener is not None:
+        query = query.where(event_listener.c.uuid == listener)
+    listeners: dict[str, list[UUID]] = defaultdict(list)
+    for row in await conn.execute(query):
+        listeners[row.routing_key].append(row.uuid)
+    if not listeners:
+        return 0
+    # Sorted, so concurrent writers lock pending events in one order (no deadlocks).
+    pairs = sorted(
+        {(str(who), subject) for key, subject in subjects for who in listeners.get(key, ())}
+    )
+    rows = [
+        {
+            "listener_uuid": UUID(who),
+            "subject": subject,
+            "priority": priority,
+            "generation": 0,
+            "fetched_count": 0,
+            "next_try": None,
+            "silenced": False,
+            "created_at": now,
+        }
+        for who, subject in pairs
+    ]
+    for chunk in chunks(rows):
+        await conn.execute(_upsert(conn, list(chunk)))
+    return len(rows)
+
+
+def _upsert(conn: AsyncConnection, rows: list[dict[str, Any]]) -> Insert:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(event).values(rows)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=[event.c.listener_uuid, event.c.subject],
+        set_={
+            "generation": event.c.generation + 1,
+            "fetched_count": 0,
+            "next_try": None,
+            "priority": case((excluded.priority < event.c.priority, excluded.priority), else_=event.c.priority),
+        },
+    )
