@@ -24,11 +24,23 @@ def to_response(record: Record, column: str) -> ResponseValue | None:
     return None if target is None else ResponseValue(target, record.relation_window)
 
 
+def representative(versions: list[Record], window: Window) -> Record | None:
+    """The version that stands for an object in ``window``: the one valid on the
+    window's first day, else the first one overlapping it."""
+    for version in versions:
+        if version.interval.contains(window.interval.start):
+            return version
+    return versions[0] if versions else None
+
+
 async def to_versions(info: Info, record: Record, model: str, column: str) -> list[Record]:
+    """The target as OS2mo's deprecated list fields give it: one version, or none."""
     target = record.values.get(column)
     if target is None:
         return []
-    return await context(info).loaders.versions(model).load((target, record.relation_window))
+    window = record.relation_window
+    found = representative(await context(info).loaders.versions(model).load((target, window)), window)
+    return [] if found is None else [found]
 
 
 async def to_version(info: Info, record: Record, model: str, column: str, *, required: bool = False) -> Record | None:
@@ -67,7 +79,8 @@ async def referring_versions(
     page = await referring(info, record, model, column, flt, limit, cursor)
     loader = context(info).loaders.versions(model)
     found = await loader.load_many([(item.uuid, item.window) for item in page.objects])
-    return [version for versions in found for version in versions]
+    chosen = (representative(versions, item.window) for versions, item in zip(found, page.objects))
+    return [version for version in chosen if version is not None]
 
 
 def uuid_of(record: Record, column: str) -> UUID | None:

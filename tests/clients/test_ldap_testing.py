@@ -65,7 +65,7 @@ async def test_address_read(world: World) -> None:
                 "address_type": {"user_key": "PhoneEmployee"},
                 "value": "12345678",
                 "value2": None,
-                "person": [{"uuid": world["carl"]}] * 2,
+                "person": [{"uuid": world["carl"]}],
                 "visibility": {"user_key": "Secret"},
                 "validity": span("2021-01-01", "2036-01-01"),
             }
@@ -280,7 +280,7 @@ async def test_ituser_read(world: World) -> None:
                 "external_id": None,
                 "binding_type": None,
                 "itsystem": {"user_key": "Omada"},
-                "person": [{"uuid": world["carl"]}] * 2,
+                "person": [{"uuid": world["carl"]}],
                 "validity": span("2020-01-01", None),
             }
         ],

@@ -17,6 +17,7 @@ from mo.graphapi.types.common import RESPONSE_DEPRECATION, TYPE_DEPRECATION, UUI
 from mo.graphapi.types.fields import Rel, Reverse, add
 from mo.graphapi.managers import managers_of
 
+PRIMARY_KEYS = frozenset({"primary", "explicitly-primary"})
 ClassRef = Annotated["Class", lazy("klass")]
 ClassResponseRef = Annotated["ClassResponse", lazy("klass")]
 UnitRef = Annotated["OrganisationUnit", lazy("org_unit")]
@@ -84,9 +85,12 @@ class Engagement:
         exclude = record.values["person_uuid"] if exclude_self else None
         return await managers_of(info, unit, filter, inherit=inherit, exclude=exclude)  # type: ignore[return-value]
 
-    @strawberry.field(description="Whether the engagement is marked primary.")
-    def is_primary(self) -> bool:
-        return _rec(self).values.get("primary_uuid") is not None
+    @strawberry.field(
+        description="Whether the engagement is primary: its primary class has user key `primary` or `explicitly-primary`."
+    )
+    async def is_primary(self, info: Info) -> bool:
+        primary = await to_version(info, _rec(self), "class", "primary_uuid", required=True)
+        return primary is not None and primary.values.get("user_key") in PRIMARY_KEYS
 
     @strawberry.field(description="Always `engagement`.", deprecation_reason=TYPE_DEPRECATION)
     def type(self) -> str:

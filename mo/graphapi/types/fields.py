@@ -106,9 +106,12 @@ class Rel:
         filter_name = f"UuidsBound{TARGETS[target][0]}Filter"
 
         async def resolve(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
+            record = _rec(self)
             if many:
-                return await to_versions(info, _rec(self), target, column)
-            return await to_version(info, _rec(self), target, column, required=self_required)
+                if not self_required and record.values.get(column) is None:
+                    return None  # OS2mo: a nullable list relation with no target is null, not []
+                return await to_versions(info, record, target, column)
+            return await to_version(info, record, target, column, required=self_required)
 
         self_required = self.old_required
         kind = lazy_type(target)
