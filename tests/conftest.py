@@ -23,6 +23,9 @@ from mo.db.migrate import upgrade
 from mo.db.tables import metadata
 from mo.graphapi.view import execute
 
+# A fixed CPR key for the tests, so nothing is generated into var/.
+os.environ.setdefault("MO_CPR_KEYS", "test:" + "A" * 43 + "=")
+
 PG_SERVER = os.environ.get("MO_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
 PG_DATABASE = f"mo_test_{os.getpid()}"  # one per test session, so parallel runs do not collide
 BACKENDS = ["sqlite", "postgresql"]

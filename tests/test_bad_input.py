@@ -56,7 +56,7 @@ async def test_invalid_cpr_is_refused(gql: Client) -> None:
     await seed(gql)
     for cpr in ["3213801234", "12345", "abcdefghij"]:
         error = await expect(gql, PERSON, {"given_name": "A", "surname": "B", "cpr_number": cpr}, "INVALID_CPR")
-        assert cpr in error["message"]
+        assert "CPR" in error["message"] and cpr not in error["message"]
 
 
 async def test_cpr_already_in_use_is_refused(gql: Client) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from graphql import GraphQLError
@@ -10,6 +11,7 @@ from graphql import GraphQLError
 from mo.service.errors import MOError
 
 log = logging.getLogger(__name__)
+_FOUND = re.compile(r"; found: .*$", re.DOTALL)
 
 
 def cause(error: GraphQLError) -> BaseException | None:
@@ -24,6 +26,9 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     formatted: dict[str, Any] = dict(error.formatted)
     original = cause(error)
     if isinstance(original, MOError):
+        # graphql-core repeats a rejected variable's value ("; found: ..."); values
+        # may be personal data (CPR numbers), so that part is left out.
+        formatted["message"] = _FOUND.sub("", formatted["message"])
         extensions = {"code": original.code}
         if original.field is not None:
             extensions["field"] = original.field

@@ -61,14 +61,15 @@ PERSON = Model(
     open_validity=True,
     fields=(
         USER_KEY,
-        Field("cpr_number", str, "The Danish civil registration number."),
+        Field("cpr_number", str, "The Danish civil registration number (encrypted at rest).", secret=True),
+        Field("cpr_hash", str, "Keyed hash of the CPR number, for look-ups and uniqueness.", derived=True),
         Field("given_name", str, "Given name(s).", required=True),
         Field("surname", str, "Surname.", required=True),
         Field("nickname_given_name", str, "Given name(s) the person prefers to be called by."),
         Field("nickname_surname", str, "Surname the person prefers to be called by."),
         Field("seniority", date, "The date seniority is counted from."),
     ),
-    indexes=("cpr_number",),
+    indexes=("cpr_hash",),
 )
 
 ENGAGEMENT = Model(

@@ -40,6 +40,10 @@ class Field:
     target: str | None = None
     ref: Ref = Ref.EXISTS
     default: Any = None
+    secret: bool = False
+    """Encrypted at rest (see mo.security.cpr); compare only through a derived hash."""
+    derived: bool = False
+    """Computed by the service from other fields; clients cannot set it."""
 
     def sql_type(self) -> TypeEngine[Any]:
         if self.type is UUID:
@@ -52,6 +56,10 @@ class Field:
             return Integer()
         if self.type is bool:
             return Boolean()
+        if self.type is str and self.secret:
+            from mo.security.columns import Encrypted
+
+            return Encrypted()
         if self.type is str:
             return Text() if self.name == "description" else String(255)
         raise TypeError(f"no column type for {self.type!r}")

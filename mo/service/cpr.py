@@ -1,4 +1,7 @@
-"""Danish CPR numbers: ten digits, DDMMYY and a serial whose first digit gives the century."""
+"""Danish CPR numbers: ten digits, DDMMYY and a serial whose first digit gives the century.
+
+Error messages never repeat the number: CPR numbers must not reach logs.
+"""
 
 from __future__ import annotations
 
@@ -22,15 +25,15 @@ def century(year2: int, seventh: int) -> int:
 def parse_cpr(value: object) -> str:
     """A CPR number as ten digits; the date part must be a real date."""
     if not isinstance(value, str):
-        raise InvalidCPR(f"a CPR number is a string of ten digits (DDMMYYXXXX), got {value!r}", field="cpr_number")
+        raise InvalidCPR("cpr_number: a CPR number is a string of ten digits (DDMMYYXXXX)", field="cpr_number")
     match = _CPR.match(value.strip())
     if match is None:
-        raise InvalidCPR(f"a CPR number is ten digits (DDMMYYXXXX), got {value!r}", field="cpr_number")
+        raise InvalidCPR("cpr_number: a CPR number is ten digits (DDMMYYXXXX), optionally with a dash", field="cpr_number")
     day, month, year2, serial = match.groups()
     try:
         date(century(int(year2), int(serial[0])) + int(year2), int(month), int(day))
     except ValueError:
         raise InvalidCPR(
-            f"{value!r} is not a CPR number: {day}-{month}-{year2} is not a date", field="cpr_number"
+            "cpr_number: not a CPR number, its first six digits are not a date (DDMMYY)", field="cpr_number"
         ) from None
     return f"{day}{month}{year2}{serial}"

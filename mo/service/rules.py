@@ -11,6 +11,7 @@ from bitemporal import Interval, Version, covered, merge, overlapping, registere
 from mo.db.tables import TABLES, VERSIONED
 from mo.model import MODELS, Field, Model, Ref
 from mo.service.context import WriteContext
+from mo.security.cpr import lookup_hash
 from mo.service.cpr import parse_cpr
 from mo.service.errors import CPRInUse, InvalidCPR, NotFound, OutsideValidity, RequiredField, UnitCycle
 
@@ -118,11 +119,13 @@ async def check_cpr_unique(ctx: WriteContext, uuid: UUID, versions: Sequence[Ver
     numbers = {v.values.get("cpr_number") for v in versions} - {None}
     for number in numbers:
         if parse_cpr(number) != number:
-            raise InvalidCPR(f"cpr_number: store CPR numbers as ten digits, got {number!r}", field="cpr_number")
+            raise InvalidCPR("cpr_number: store CPR numbers as ten digits", field="cpr_number")
     t = TABLES["person"]
     for number in numbers:
         other = await ctx.conn.scalar(
-            select(t.c.uuid).where(t.c.cpr_number == number, t.c.uuid != uuid, registered_at(t, None)).limit(1)
+            select(t.c.uuid)
+            .where(t.c.cpr_hash == lookup_hash(number), t.c.uuid != uuid, registered_at(t, None))
+            .limit(1)
         )
         if other is not None:
             raise CPRInUse(f"cpr_number: another person ({other}) already has this CPR number", field="cpr_number")

@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 from bitemporal import NEG_INF, Interval, NoVersions, Version, diff, versions
 from mo.db.tables import VERSIONED
 from mo.model import Model, Ref
+from mo.security.cpr import lookup_hash
 from mo.service.context import WriteContext
 from mo.service.errors import AlreadyExists, HasDependents, InvalidInput, InvalidInterval, NotFound
 from mo.service.rules import (
@@ -104,7 +105,8 @@ async def _existing(ctx: WriteContext, model: Model, uuid: UUID) -> list[Version
 
 
 def check_fields(model: Model, values: Mapping[str, Any]) -> None:
-    unknown = sorted(set(values) - set(model.field_names))
+    settable = {f.name for f in model.fields if not f.derived}
+    unknown = sorted(set(values) - settable)
     if unknown:
         raise InvalidInput(f"{unknown[0]}: a {model.title} has no such field", field=unknown[0])
 
@@ -112,6 +114,9 @@ def check_fields(model: Model, values: Mapping[str, Any]) -> None:
 def normalise(model: Model, values: Mapping[str, Any]) -> dict[str, Any]:
     """Values in their stored form: uuid sets as sorted tuples."""
     result = dict(values)
+    if "cpr_number" in result and any(f.name == "cpr_hash" for f in model.fields):
+        number = result["cpr_number"]
+        result["cpr_hash"] = None if number is None else lookup_hash(number)
     for name in model.list_fields:
         if result.get(name) is not None:
             result[name] = tuple(sorted({UUID(str(u)) for u in result[name]}, key=str))

@@ -172,3 +172,10 @@ def excluding(column: str, model: str) -> Apply:
 def class_owner(c: Compiler, t: Table, value: Any, w: Window) -> ColumnElement[bool]:
     condition = t.c.owner.in_(c.uuids("org_unit", value, w))
     return or_(condition, t.c.owner.is_(None)) if getattr(value, "include_none", False) else condition
+
+
+def cpr_numbers(c: Compiler, t: Table, value: list[str], w: Window) -> ColumnElement[bool]:
+    """CPR numbers are encrypted at rest; they are matched through their keyed hash."""
+    from mo.security.cpr import lookup_hash
+
+    return t.c.cpr_hash.in_([lookup_hash(number) for number in value]) if value else false()

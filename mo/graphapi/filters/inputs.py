@@ -133,7 +133,7 @@ EMPLOYEE_FIELDS = [
         apply.text_search("given_name", "surname", "nickname_given_name", "nickname_surname", "user_key"),
         default=UNSET,
     ),
-    FilterField("cpr_numbers", "list[CPR] | None", "Only persons with one of these CPR numbers.", apply.column_in("cpr_number")),
+    FilterField("cpr_numbers", "list[CPR] | None", "Only persons with one of these CPR numbers.", apply.cpr_numbers),
 ]
 
 UNIT_FIELDS = [

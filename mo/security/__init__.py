@@ -1,0 +1,1 @@
+"""Protection of personal data: CPR numbers at rest."""
