@@ -19,6 +19,12 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def metrics(request: Request) -> Response:
+    from mo.events.metrics import CONTENT_TYPE, exposition
+
+    return Response(await exposition(request.app.state.engine), media_type=CONTENT_TYPE)
+
+
 async def index(request: Request) -> Response:
     return RedirectResponse("/graphql")
 
@@ -41,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             Route("/graphql/v29", graphql_endpoint, methods=["GET", "POST"]),
             Route("/health/live", health),
+            Route("/metrics", metrics),
         ],
         lifespan=lifespan,
     )

@@ -1,4 +1,4 @@
-"""The `mo` command: serve, schema, db upgrade, load-sample."""
+"""The `mo` command: serve, schema, db upgrade, load-sample, relay, scheduler."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 import time
+from collections.abc import Awaitable, Callable
 
 from mo.config import get_settings
 
@@ -71,6 +72,83 @@ def _load_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_until_signalled(work: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    """Run ``work(stop)``; SIGTERM and SIGINT set ``stop`` for a clean exit."""
+    import signal
+
+    async def runner() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await work(stop)
+
+    asyncio.run(runner())
+
+
+def _relay(args: argparse.Namespace) -> int:
+    import logging
+    from datetime import timedelta
+
+    from mo.db.engine import make_engine
+    from mo.events.relay import Relay
+
+    settings = get_settings()
+    if not settings.amqp_url:
+        print("MO: set MO_AMQP_URL (amqp://user:password@host:5672/) to relay events to RabbitMQ", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.relay_metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.relay_metrics_port)
+
+    async def work(stop: asyncio.Event) -> None:
+        engine = make_engine(settings.database_url, echo=settings.sql_echo)
+        relay = Relay(
+            engine,
+            settings.amqp_url or "",
+            exchange=settings.amqp_exchange,
+            batch=settings.relay_batch,
+            lease=settings.relay_lease_seconds,
+            retention=timedelta(days=settings.outbox_retention_days),
+        )
+        print(f"MO: relaying events to exchange {settings.amqp_exchange!r} as {relay.name!r}", flush=True)
+        try:
+            await relay.run(stop)
+        finally:
+            await engine.dispose()
+
+    _run_until_signalled(work)
+    return 0
+
+
+def _scheduler(args: argparse.Namespace) -> int:
+    import logging
+
+    from mo.db.engine import make_engine
+    from mo.events.scheduler import Scheduler
+
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def work(stop: asyncio.Event) -> None:
+        engine = make_engine(settings.database_url, echo=settings.sql_echo)
+        try:
+            scheduler = Scheduler(engine)
+            if args.once:
+                days = await scheduler.run_once()
+                print(f"MO: effective-date events emitted for {len(days)} day(s)", flush=True)
+            else:
+                print("MO: effective-date scheduler running", flush=True)
+                await scheduler.run_forever(settings.scheduler_interval_seconds, stop)
+        finally:
+            await engine.dispose()
+
+    _run_until_signalled(work)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="mo", description="The municipal organisation registry.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -86,5 +164,9 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("load-sample", help="migrate, and load the sample municipality into an empty database").set_defaults(
         run=_load_sample
     )
+    commands.add_parser("relay", help="publish change events to RabbitMQ (needs MO_AMQP_URL)").set_defaults(run=_relay)
+    scheduler = commands.add_parser("scheduler", help="emit events on the days future-dated changes take effect")
+    scheduler.add_argument("--once", action="store_true", help="catch up to today, then exit")
+    scheduler.set_defaults(run=_scheduler)
     args = parser.parse_args(argv)
     sys.exit(args.run(args))

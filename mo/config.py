@@ -29,6 +29,26 @@ class Settings(BaseSettings):
     port: int = 5000
     sql_echo: bool = False
 
+    amqp_url: str | None = None
+    """RabbitMQ for `mo relay` (``amqp://user:password@host:5672/vhost``); unset: events
+    are only pulled over GraphQL, and the outbox waits for a relay."""
+
+    amqp_exchange: str = "os2mo"
+    """The durable topic exchange the relay publishes to."""
+
+    relay_batch: int = 500
+    relay_lease_seconds: float = 30.0
+    """How long a relay holds claimed outbox rows; a dead relay's rows are published
+    again after this."""
+
+    relay_metrics_port: int = 0
+    """Where `mo relay` serves its own Prometheus metrics; 0: nowhere."""
+
+    outbox_retention_days: int = 7
+    """Sent outbox rows are deleted after this many days."""
+
+    scheduler_interval_seconds: float = 60.0
+
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, url: str) -> str:

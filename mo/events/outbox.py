@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -43,7 +43,7 @@ Subject = tuple[str, UUID]
 
 
 def wall_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def related_fields(model: Model) -> tuple[Field, ...]:
@@ -67,9 +67,7 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-async def affected(
-    conn: AsyncConnection, registration: Registration, touched: Iterable[Subject]
-) -> list[Subject]:
+async def affected(conn: AsyncConnection, registration: Registration, touched: Iterable[Subject]) -> list[Subject]:
     """The objects a registration wrote, plus the persons and units of the functions
     it wrote, as they were both before and after (rows it closed and rows it added)."""
     result: set[Subject] = set(touched)
@@ -86,13 +84,15 @@ async def affected(
         for chunk in chunks(sorted(uuids, key=str)):
             statement = select(*(t.c[f.name] for f in fields)).where(t.c.uuid.in_(chunk), this_registration).distinct()
             for row in await conn.execute(statement):
-                for field, value in zip(fields, row):
+                for field, value in zip(fields, row, strict=True):
                     assert field.target is not None
                     result.update((field.target, target) for target in targets(value))
     return sorted(result, key=lambda s: (s[0], str(s[1])))
 
 
-async def record_registration(conn: AsyncConnection, registration: Registration | None, touched: Iterable[Subject]) -> int:
+async def record_registration(
+    conn: AsyncConnection, registration: Registration | None, touched: Iterable[Subject]
+) -> int:
     """Emit the events of one writing transaction; call it when its writes are done.
 
     Returns the number of objects affected (0 when the transaction registered nothing).
@@ -117,7 +117,13 @@ async def emit(
     """Emit registry events to everyone: the AMQP outbox and every "mo" listener."""
     now = now or wall_clock()
     await publish(
-        conn, subjects, cause=cause, registration_id=registration_id, effective_day=effective_day, priority=priority, now=now
+        conn,
+        subjects,
+        cause=cause,
+        registration_id=registration_id,
+        effective_day=effective_day,
+        priority=priority,
+        now=now,
     )
     await deliver(conn, MO_NAMESPACE, [(key, str(uuid)) for key, uuid in subjects], priority=priority, now=now)
 
@@ -190,9 +196,7 @@ async def deliver(
     if not listeners:
         return 0
     # Sorted, so concurrent writers lock pending events in one order (no deadlocks).
-    pairs = sorted(
-        {(str(who), subject) for key, subject in subjects for who in listeners.get(key, ())}
-    )
+    pairs = sorted({(str(who), subject) for key, subject in subjects for who in listeners.get(key, ())})
     rows = [
         {
             "listener_uuid": UUID(who),
@@ -211,12 +215,19 @@ async def deliver(
     return len(rows)
 
 
-def _upsert(conn: AsyncConnection, rows: list[dict[str, Any]]) -> Insert:
+def on_conflict_insert(conn: AsyncConnection) -> Any:
+    """``insert`` of the connection's dialect, the one with ``on_conflict_do_...``."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(event).values(rows)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
+def _upsert(conn: AsyncConnection, rows: list[dict[str, Any]]) -> Insert:
+    statement = on_conflict_insert(conn)(event).values(rows)
     excluded = statement.excluded
     return statement.on_conflict_do_update(  # type: ignore[no-any-return]
         index_elements=[event.c.listener_uuid, event.c.subject],

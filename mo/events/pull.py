@@ -18,10 +18,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import ColumnElement, delete, exists, false, func, or_, select, update
@@ -31,7 +31,7 @@ from mo.db.engine import write_transaction
 from mo.db.tables import event, event_listener, event_namespace
 from mo.events import MO_NAMESPACE, MO_NAMESPACE_OWNER, ROUTING_KEYS
 from mo.events.errors import Conflict, InvalidToken, NotOwner
-from mo.events.outbox import deliver
+from mo.events.outbox import deliver, on_conflict_insert
 from mo.service.errors import HasDependents, InvalidInput, NotFound
 
 Execute = Callable[[Any], Awaitable[Any]]
@@ -227,7 +227,9 @@ def _listener(row: Any) -> ListenerRow:
     return ListenerRow(row.uuid, row.namespace, row.owner, row.user_key, row.routing_key)
 
 
-async def events(execute: Execute, match: EventMatch, limit: int | None = None, after: int | None = None) -> list[EventRow]:
+async def events(
+    execute: Execute, match: EventMatch, limit: int | None = None, after: int | None = None
+) -> list[EventRow]:
     t = event
     query = select(t.c.id, t.c.listener_uuid, t.c.subject, t.c.priority, t.c.silenced).where(*match.conditions())
     if after is not None:
@@ -261,9 +263,7 @@ async def declare_namespace(conn: AsyncConnection, owner: UUID, name: str, publi
     if found.owner != owner:
         raise Conflict(f"name: the namespace {name!r} belongs to another owner", field="name")
     if found.public != public:
-        raise Conflict(
-            f"public: the namespace {name!r} exists with public={str(found.public).lower()}", field="public"
-        )
+        raise Conflict(f"public: the namespace {name!r} exists with public={str(found.public).lower()}", field="public")
     return found
 
 
@@ -300,10 +300,18 @@ async def declare_listener(
     if not routing_key or len(routing_key) > 255:
         raise InvalidInput("routing_key: 1 to 255 characters", field="routing_key")
     t = event_listener
-    values = {"uuid": uuid4(), "namespace": namespace_name, "owner": owner, "user_key": user_key, "routing_key": routing_key}
+    values = {
+        "uuid": uuid4(),
+        "namespace": namespace_name,
+        "owner": owner,
+        "user_key": user_key,
+        "routing_key": routing_key,
+    }
     await conn.execute(_insert_ignore(conn, t, values, ["namespace", "owner", "user_key"]))
     row = (
-        await conn.execute(select(t).where(t.c.namespace == namespace_name, t.c.owner == owner, t.c.user_key == user_key))
+        await conn.execute(
+            select(t).where(t.c.namespace == namespace_name, t.c.owner == owner, t.c.user_key == user_key)
+        )
     ).one()
     if row.routing_key != routing_key:
         raise Conflict(
@@ -350,7 +358,9 @@ async def fetch(
         if found is None:
             raise NotFound(f"filter.listener: no listener {listener_uuid}", field="filter.listener")
         if found.owner != owner:
-            raise NotOwner(f"filter.listener: the listener {listener_uuid} belongs to another owner", field="filter.listener")
+            raise NotOwner(
+                f"filter.listener: the listener {listener_uuid} belongs to another owner", field="filter.listener"
+            )
         t = event
         query = (
             select(t.c.id, t.c.fetched_count)
@@ -396,9 +406,7 @@ async def send(
     """Make an event pending for the listeners of one's own namespace."""
     check_priority(priority)
     if not subject or len(subject) > MAX_SUBJECT:
-        raise InvalidInput(
-            f"subject: 1 to {MAX_SUBJECT} characters; send an identifier, not data", field="subject"
-        )
+        raise InvalidInput(f"subject: 1 to {MAX_SUBJECT} characters; send an identifier, not data", field="subject")
     if not routing_key or len(routing_key) > 255:
         raise InvalidInput("routing_key: 1 to 255 characters", field="routing_key")
     found = await namespace(conn.execute, namespace_name)
@@ -412,7 +420,9 @@ async def send(
 
 def check_priority(priority: int) -> None:
     if priority < 1:
-        raise InvalidInput(f"priority: 1 is the highest priority, larger numbers are lower; got {priority}", field="priority")
+        raise InvalidInput(
+            f"priority: 1 is the highest priority, larger numbers are lower; got {priority}", field="priority"
+        )
 
 
 async def set_silenced(conn: AsyncConnection, match: EventMatch, silenced: bool) -> int:
@@ -429,9 +439,5 @@ async def rerun(conn: AsyncConnection, match: EventMatch) -> int:
 
 
 def _insert_ignore(conn: AsyncConnection, table: Any, values: dict[str, Any], keys: list[str]) -> Any:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = on_conflict_insert(conn)
     return insert(table).values(values).on_conflict_do_nothing(index_elements=[table.c[k] for k in keys])
-

@@ -21,12 +21,11 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from mo.events import DEFAULT_PRIORITY, MO_NAMESPACE
-from mo.events import pull
+from mo.events import DEFAULT_PRIORITY, MO_NAMESPACE, pull
 from mo.events.outbox import deliver, emit, publish
-from mo.graphapi.filters import inputs as filter_inputs
 from mo.graphapi.collection import collection
 from mo.graphapi.context import context
+from mo.graphapi.filters import inputs as filter_inputs
 from mo.graphapi.response import PageInfo
 from mo.graphapi.scalars import Cursor, LimitInt
 from mo.model import MODELS
@@ -89,7 +88,9 @@ def _more(limit: Optional[int]) -> Optional[int]:
 class NamespaceFilter:
     names: Optional[list[str]] = strawberry.field(default=None, description="Only these names.")
     owners: Optional[list[UUID]] = strawberry.field(default=None, description="Only namespaces of these owners.")
-    public: Optional[bool] = strawberry.field(default=None, description="Only public (true) or private (false) namespaces.")
+    public: Optional[bool] = strawberry.field(
+        default=None, description="Only public (true) or private (false) namespaces."
+    )
 
     def match(self) -> pull.NamespaceMatch:
         return pull.NamespaceMatch(self.names, self.owners, self.public)
@@ -100,12 +101,20 @@ class ListenerFilter:
     uuids: Optional[list[UUID]] = strawberry.field(default=None, description="Only these listeners.")
     user_keys: Optional[list[str]] = strawberry.field(default=None, description="Only listeners with these user keys.")
     owners: Optional[list[UUID]] = strawberry.field(default=None, description="Only listeners of these owners.")
-    routing_keys: Optional[list[str]] = strawberry.field(default=None, description="Only listeners of these routing keys.")
-    namespaces: Optional[NamespaceFilter] = strawberry.field(default=None, description="Only listeners in matching namespaces.")
+    routing_keys: Optional[list[str]] = strawberry.field(
+        default=None, description="Only listeners of these routing keys."
+    )
+    namespaces: Optional[NamespaceFilter] = strawberry.field(
+        default=None, description="Only listeners in matching namespaces."
+    )
 
     def match(self) -> pull.ListenerMatch:
         return pull.ListenerMatch(
-            self.uuids, self.user_keys, self.owners, self.routing_keys, self.namespaces.match() if self.namespaces else None
+            self.uuids,
+            self.user_keys,
+            self.owners,
+            self.routing_keys,
+            self.namespaces.match() if self.namespaces else None,
         )
 
 
@@ -114,25 +123,35 @@ class NamespacesBoundListenerFilter:
     uuids: Optional[list[UUID]] = strawberry.field(default=None, description="Only these listeners.")
     user_keys: Optional[list[str]] = strawberry.field(default=None, description="Only listeners with these user keys.")
     owners: Optional[list[UUID]] = strawberry.field(default=None, description="Only listeners of these owners.")
-    routing_keys: Optional[list[str]] = strawberry.field(default=None, description="Only listeners of these routing keys.")
+    routing_keys: Optional[list[str]] = strawberry.field(
+        default=None, description="Only listeners of these routing keys."
+    )
 
 
 @strawberry.input(description="Which pending events; every given criterion must hold.")
 class FullEventFilter:
-    listeners: Optional[ListenerFilter] = strawberry.field(default=None, description="Only events of matching listeners.")
+    listeners: Optional[ListenerFilter] = strawberry.field(
+        default=None, description="Only events of matching listeners."
+    )
     subjects: Optional[list[str]] = strawberry.field(default=None, description="Only events about these subjects.")
     priorities: Optional[list[int]] = strawberry.field(default=None, description="Only events of these priorities.")
-    silenced: Optional[bool] = strawberry.field(default=None, description="Only silenced (true) or active (false) events.")
+    silenced: Optional[bool] = strawberry.field(
+        default=None, description="Only silenced (true) or active (false) events."
+    )
 
     def match(self) -> pull.EventMatch:
-        return pull.EventMatch(self.listeners.match() if self.listeners else None, self.subjects, self.priorities, self.silenced)
+        return pull.EventMatch(
+            self.listeners.match() if self.listeners else None, self.subjects, self.priorities, self.silenced
+        )
 
 
 @strawberry.input(description="Which pending events of a listener.")
 class ListenersBoundFullEventFilter:
     subjects: Optional[list[str]] = strawberry.field(default=None, description="Only events about these subjects.")
     priorities: Optional[list[int]] = strawberry.field(default=None, description="Only events of these priorities.")
-    silenced: Optional[bool] = strawberry.field(default=None, description="Only silenced (true) or active (false) events.")
+    silenced: Optional[bool] = strawberry.field(
+        default=None, description="Only silenced (true) or active (false) events."
+    )
 
 
 @strawberry.input(description="Whose event to fetch.")
@@ -178,12 +197,20 @@ class Listener:
     user_key: str = strawberry.field(
         description="The owner's name for it, unique per (namespace, owner); use several to listen to a key more than once."
     )
-    routing_key: str = strawberry.field(description="The routing key it listens to (in `mo`: the object type, e.g. person).")
+    routing_key: str = strawberry.field(
+        description="The routing key it listens to (in `mo`: the object type, e.g. person)."
+    )
     namespace_name: strawberry.Private[str]
 
     @classmethod
     def of(cls, row: pull.ListenerRow) -> "Listener":
-        return cls(uuid=row.uuid, owner=row.owner, user_key=row.user_key, routing_key=row.routing_key, namespace_name=row.namespace)
+        return cls(
+            uuid=row.uuid,
+            owner=row.owner,
+            user_key=row.user_key,
+            routing_key=row.routing_key,
+            namespace_name=row.namespace,
+        )
 
     @strawberry.field(description="The listener's pending events; use `event_fetch` to consume them.")
     async def events(
@@ -209,7 +236,9 @@ class Listener:
 @strawberry.type(description="A pending event as a person inspects it; it has no token, so it cannot be acknowledged.")
 class FullEvent:
     subject: str = strawberry.field(description="What the event is about; in `mo`, an object's uuid.")
-    priority: int = strawberry.field(description=f"The event's priority: lower comes first; the default is {DEFAULT_PRIORITY}.")
+    priority: int = strawberry.field(
+        description=f"The event's priority: lower comes first; the default is {DEFAULT_PRIORITY}."
+    )
     silenced: bool = strawberry.field(description="Whether the event is silenced; `event_fetch` skips silenced events.")
     listener_uuid: strawberry.Private[UUID]
 
@@ -277,9 +306,15 @@ class NamespaceDeleteInput:
 
 @strawberry.input(description="Declare a listener (idempotent: call it at start-up).")
 class ListenerCreateInput:
-    namespace: str = strawberry.field(default=MO_NAMESPACE, description="The namespace; `mo` (default) has the registry's events.")
-    user_key: str = strawberry.field(description="Your name for the listener, unique among your listeners in the namespace.")
-    routing_key: str = strawberry.field(description="The routing key to listen to; in `mo`, an object type such as `person`.")
+    namespace: str = strawberry.field(
+        default=MO_NAMESPACE, description="The namespace; `mo` (default) has the registry's events."
+    )
+    user_key: str = strawberry.field(
+        description="Your name for the listener, unique among your listeners in the namespace."
+    )
+    routing_key: str = strawberry.field(
+        description="The routing key to listen to; in `mo`, an object type such as `person`."
+    )
 
 
 @strawberry.input(description="Delete a listener.")
@@ -299,7 +334,9 @@ class EventAcknowledgeInput:
 class EventSendInput:
     namespace: str = strawberry.field(description="The namespace (yours).")
     routing_key: str = strawberry.field(description="The routing key; listeners of this key get the event.")
-    subject: str = strawberry.field(description=f"What the event is about: an identifier, at most {pull.MAX_SUBJECT} characters.")
+    subject: str = strawberry.field(
+        description=f"What the event is about: an identifier, at most {pull.MAX_SUBJECT} characters."
+    )
     priority: int = strawberry.field(default=DEFAULT_PRIORITY, description="The event's priority; 1 is the highest.")
 
 
@@ -311,14 +348,18 @@ class EventSilenceInput:
 
 @strawberry.input(description="Unsilence every matching event.")
 class EventUnsilenceInput:
-    listeners: Optional[ListenerFilter] = strawberry.field(default=None, description="Only events of matching listeners.")
+    listeners: Optional[ListenerFilter] = strawberry.field(
+        default=None, description="Only events of matching listeners."
+    )
     subjects: Optional[list[str]] = strawberry.field(default=None, description="Only events about these subjects.")
     priorities: Optional[list[int]] = strawberry.field(default=None, description="Only events of these priorities.")
 
 
 @strawberry.input(description="Deliver matching pending events again at once: forget their back-off.")
 class EventRerunInput:
-    listeners: Optional[ListenerFilter] = strawberry.field(default=None, description="Only events of matching listeners.")
+    listeners: Optional[ListenerFilter] = strawberry.field(
+        default=None, description="Only events of matching listeners."
+    )
     subjects: Optional[list[str]] = strawberry.field(default=None, description="Only events about these subjects.")
     priorities: Optional[list[int]] = strawberry.field(default=None, description="Only events of these priorities.")
 
@@ -362,7 +403,9 @@ class EventQuery:
         match = (filter or NamespaceFilter()).match()
         rows = await pull.namespaces(context(info).execute, match, _more(limit), _decode(cursor))
         page, page_info = _page(rows, limit, lambda r: r.name)
-        return NamespacePaged(objects=[Namespace(name=r.name, owner=r.owner, public=r.public) for r in page], page_info=page_info)
+        return NamespacePaged(
+            objects=[Namespace(name=r.name, owner=r.owner, public=r.public) for r in page], page_info=page_info
+        )
 
     @strawberry.field(description="Event listeners.")
     async def event_listeners(
@@ -422,7 +465,9 @@ class EventMutation:
 
     @strawberry.mutation(description="Delete a listener of yours.")
     async def event_listener_delete(self, info: Info, input: ListenerDeleteInput) -> bool:  # noqa: A002
-        return await pull.delete_listener(await _conn(info), context(info).actor, input.uuid, input.delete_pending_events)
+        return await pull.delete_listener(
+            await _conn(info), context(info).actor, input.uuid, input.delete_pending_events
+        )
 
     @strawberry.mutation(
         description=(
@@ -514,12 +559,15 @@ async def refresh(
     uuids = [value.uuid for value in page.objects]
     subjects = [(model, uuid) for uuid in uuids]
     if listener is not None or owner is not None:
-        await deliver(conn, MO_NAMESPACE, [(model, str(u)) for u in uuids], priority=priority, owner=owner, listener=listener)
+        await deliver(
+            conn, MO_NAMESPACE, [(model, str(u)) for u in uuids], priority=priority, owner=owner, listener=listener
+        )
     elif exchange is not None:
         await publish(conn, subjects, cause="refresh", priority=priority, exchange=exchange)
     else:
         await emit(conn, subjects, cause="refresh", priority=priority)
-    return UUIDPaged(objects=uuids, page_info=PageInfo(next_cursor=page.page_info.next_cursor))
+    next_cursor = page.page_info.next_cursor
+    return UUIDPaged(objects=uuids, page_info=PageInfo(next_cursor=Cursor(next_cursor) if next_cursor else None))
 
 
 def _refresh_field(model: str, filter_type: type, plural: str) -> Any:
@@ -545,8 +593,12 @@ def _refresh_field(model: str, filter_type: type, plural: str) -> Any:
                 deprecation_reason="This is not the argument our event system deserves, but the one it needs right now.",
             ),
         ] = None,
-        owner: Annotated[Optional[UUID], strawberry.argument(description="Send to this owner's listeners only.")] = None,
-        priority: Annotated[int, strawberry.argument(description="The events' priority; 1 is the highest.")] = DEFAULT_PRIORITY,
+        owner: Annotated[
+            Optional[UUID], strawberry.argument(description="Send to this owner's listeners only.")
+        ] = None,
+        priority: Annotated[
+            int, strawberry.argument(description="The events' priority; 1 is the highest.")
+        ] = DEFAULT_PRIORITY,
     ) -> UUIDPaged:
         return await refresh(
             info, model, filter, limit, cursor, exchange=exchange, listener=listener, owner=owner, priority=priority

@@ -9,7 +9,8 @@ import socket
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
@@ -17,6 +18,8 @@ from uuid import uuid4
 import aio_pika
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from mo.events.relay import Relay
 
 DECLARE = """mutation ($input: ListenerCreateInput!) {
   event_listener_declare(input: $input) { uuid owner user_key routing_key namespace { name } }
@@ -190,3 +193,28 @@ class Consumer:
 
     def counts(self) -> Counter[tuple[str, str]]:
         return Counter((key, canonical(body)) for key, body in self.received)
+
+
+@asynccontextmanager
+async def running(relay: Relay) -> AsyncIterator[Relay]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        yield relay
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+
+
+async def unsent(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        return int(await conn.scalar(text("SELECT count(*) FROM event_outbox WHERE sent_at IS NULL")) or 0)
+
+
+async def all_sent(engine: AsyncEngine, timeout: float = 20) -> None:
+    """Wait until the broker confirmed every outbox row."""
+
+    async def done() -> bool:
+        return await unsent(engine) == 0
+
+    await eventually(done, timeout, "the outbox to be sent")

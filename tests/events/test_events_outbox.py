@@ -28,7 +28,9 @@ async def test_moving_an_engagement_affects_the_unit_before_and_after(gql: Clien
     s = await seed(gql)
     engagement = await create(gql, ENGAGEMENT, engagement_input(s, s.child, "2015-01-01"))
     before = await last_outbox_id(gql.engine)
-    await gql.ok(UPDATE_ENGAGEMENT, {"input": {"uuid": engagement, "org_unit": s.root, "validity": {"from": "2020-01-01"}}})
+    await gql.ok(
+        UPDATE_ENGAGEMENT, {"input": {"uuid": engagement, "org_unit": s.root, "validity": {"from": "2020-01-01"}}}
+    )
     assert set(subjects(await outbox(gql.engine, before))) == {
         ("engagement", engagement),
         ("person", s.person),
@@ -53,7 +55,9 @@ async def test_an_object_written_twice_in_one_request_is_emitted_once(gql: Clien
     s = await seed(gql)
     before = await last_outbox_id(gql.engine)
     both = "mutation ($a: EngagementCreateInput!, $b: EngagementCreateInput!) { engagements_create(input: [$a, $b]) { uuid } }"
-    data = await gql.ok(both, {"a": engagement_input(s, s.child, "2015-01-01"), "b": engagement_input(s, s.root, "2016-01-01")})
+    data = await gql.ok(
+        both, {"a": engagement_input(s, s.child, "2015-01-01"), "b": engagement_input(s, s.root, "2016-01-01")}
+    )
     created = {e["uuid"] for e in data["engagements_create"]}
     counts = subjects(await outbox(gql.engine, before))
     assert counts[("person", s.person)] == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -17,7 +17,7 @@ UPDATE_PERSON = "mutation ($input: EmployeeUpdateInput!) { employee_update(input
 NAMESPACE = "mutation ($input: NamespaceCreateInput!) { event_namespace_declare(input: $input) { name owner public } }"
 SEND = "mutation ($input: EventSendInput!) { event_send(input: $input) }"
 OTHER = UUID("0b7c1d1e-0000-4000-8000-00000000beef")
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 async def as_actor(gql: Client, actor: UUID, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -40,7 +40,9 @@ async def test_declaring_a_listener_is_idempotent_and_checked(gql: Client) -> No
     assert unknown["extensions"] == {"code": "NOT_FOUND", "field": "namespace"}
     wrong_key = await gql.error(query, {"input": {"user_key": "y", "routing_key": "employee"}})
     assert wrong_key["extensions"] == {"code": "INVALID_INPUT", "field": "routing_key"}
-    listed = await gql.ok('query { event_listeners(filter: {user_keys: ["ad-sync"]}) { objects { uuid owner routing_key } } }')
+    listed = await gql.ok(
+        'query { event_listeners(filter: {user_keys: ["ad-sync"]}) { objects { uuid owner routing_key } } }'
+    )
     assert listed["event_listeners"]["objects"] == [
         {"uuid": first, "owner": "00000000-0000-4000-8000-000000000001", "routing_key": "person"}
     ]
@@ -48,7 +50,11 @@ async def test_declaring_a_listener_is_idempotent_and_checked(gql: Client) -> No
 
 async def test_namespaces_belong_to_their_owner(gql: Client) -> None:
     created = await gql.ok(NAMESPACE, {"input": {"name": "ldap", "public": False}})
-    assert created["event_namespace_declare"] == {"name": "ldap", "owner": "00000000-0000-4000-8000-000000000001", "public": False}
+    assert created["event_namespace_declare"] == {
+        "name": "ldap",
+        "owner": "00000000-0000-4000-8000-000000000001",
+        "public": False,
+    }
     assert await gql.ok(NAMESPACE, {"input": {"name": "ldap"}}) == created
     flipped = await gql.error(NAMESPACE, {"input": {"name": "ldap", "public": True}})
     assert flipped["extensions"] == {"code": "ALREADY_EXISTS", "field": "public"}
@@ -61,7 +67,9 @@ async def test_namespaces_belong_to_their_owner(gql: Client) -> None:
 
     # Someone else cannot listen in a private namespace, nor send in it.
     private = await as_actor(
-        gql, OTHER, "mutation { event_listener_declare(input: {namespace: \"ldap\", user_key: \"x\", routing_key: \"k\"}) { uuid } }"
+        gql,
+        OTHER,
+        'mutation { event_listener_declare(input: {namespace: "ldap", user_key: "x", routing_key: "k"}) { uuid } }',
     )
     assert private["errors"][0]["extensions"] == {"code": "NOT_OWNER", "field": "namespace"}
     send = {"input": {"namespace": "ldap", "routing_key": "k", "subject": "s"}}
@@ -71,18 +79,23 @@ async def test_namespaces_belong_to_their_owner(gql: Client) -> None:
     assert into_mo["extensions"] == {"code": "NOT_OWNER", "field": "namespace"}
 
     listener = await declare(gql, "k", "mine", namespace="ldap")
-    listing = await gql.ok('query { event_namespaces { objects { name public listeners { uuid } } } }')
+    listing = await gql.ok("query { event_namespaces { objects { name public listeners { uuid } } } }")
     assert listing["event_namespaces"]["objects"] == [
         {"name": "ldap", "public": False, "listeners": [{"uuid": listener}]},
         {"name": "mo", "public": True, "listeners": []},
     ]
-    mine = await gql.ok('query { event_namespaces(filter: {public: false}) { objects { name } } }')
+    mine = await gql.ok("query { event_namespaces(filter: {public: false}) { objects { name } } }")
     assert mine["event_namespaces"]["objects"] == [{"name": "ldap"}]
     delete = 'mutation { event_namespace_delete(input: {name: "ldap"}) }'
     assert (await gql.error(delete))["extensions"] == {"code": "HAS_DEPENDENTS", "field": "name"}
-    assert (await gql.ok(f'mutation {{ event_listener_delete(input: {{uuid: "{listener}"}}) }}'))["event_listener_delete"]
+    assert (await gql.ok(f'mutation {{ event_listener_delete(input: {{uuid: "{listener}"}}) }}'))[
+        "event_listener_delete"
+    ]
     assert (await gql.ok(delete))["event_namespace_delete"] is True
-    assert [n["name"] for n in (await gql.ok("query { event_namespaces { objects { name } } }"))["event_namespaces"]["objects"]] == ["mo"]
+    assert [
+        n["name"]
+        for n in (await gql.ok("query { event_namespaces { objects { name } } }"))["event_namespaces"]["objects"]
+    ] == ["mo"]
 
 
 async def test_fetch_then_acknowledge_consumes_the_event(gql: Client) -> None:
@@ -148,7 +161,9 @@ async def test_priority_then_attempts_decide_the_order(gql: Client) -> None:
     await gql.ok(NAMESPACE, {"input": {"name": "jobs"}})
     listener = await declare(gql, "job", namespace="jobs")
     for subject, priority in (("low", 20000), ("high", 1), ("default", 10000)):
-        await gql.ok(SEND, {"input": {"namespace": "jobs", "routing_key": "job", "subject": subject, "priority": priority}})
+        await gql.ok(
+            SEND, {"input": {"namespace": "jobs", "routing_key": "job", "subject": subject, "priority": priority}}
+        )
     order = []
     while (event := await fetch(gql, listener, NOW)) is not None:
         order.append((event["subject"], event["priority"]))
@@ -210,7 +225,9 @@ async def test_only_the_owner_fetches_and_acknowledges(gql: Client) -> None:
 async def test_deleting_a_listener_with_pending_events_needs_consent(gql: Client) -> None:
     listener = await declare(gql, "person")
     await create(gql, PERSON, {"given_name": "Anne", "surname": "Lund"})
-    delete = "mutation ($l: UUID!, $d: Boolean!) { event_listener_delete(input: {uuid: $l, delete_pending_events: $d}) }"
+    delete = (
+        "mutation ($l: UUID!, $d: Boolean!) { event_listener_delete(input: {uuid: $l, delete_pending_events: $d}) }"
+    )
     refused = await gql.error(delete, {"l": listener, "d": False})
     assert refused["extensions"] == {"code": "HAS_DEPENDENTS", "field": "delete_pending_events"}
     assert (await gql.ok(delete, {"l": listener, "d": True}))["event_listener_delete"] is True
@@ -255,9 +272,14 @@ async def test_collections_page_with_cursors(gql: Client) -> None:
             break
     assert sizes == [4, 4, 4, 3]
     assert sorted(found) == sorted((listener, f"s{n}") for listener in listeners for n in range(5))
-    nested = await gql.ok("query ($l: [UUID!]) { event_listeners(filter: {uuids: $l}) { objects { events(limit: 2) { subject } } } }", {"l": listeners[:1]})
+    nested = await gql.ok(
+        "query ($l: [UUID!]) { event_listeners(filter: {uuids: $l}) { objects { events(limit: 2) { subject } } } }",
+        {"l": listeners[:1]},
+    )
     assert nested["event_listeners"]["objects"] == [{"events": [{"subject": "s0"}, {"subject": "s1"}]}]
-    assert (await gql.error('query { events(cursor: "nonsense") { objects { subject } } }'))["extensions"]["code"] == "INVALID_INPUT"
+    assert (await gql.error('query { events(cursor: "nonsense") { objects { subject } } }'))["extensions"][
+        "code"
+    ] == "INVALID_INPUT"
 
 
 async def test_refresh_goes_to_one_listener_one_owner_one_exchange_or_everyone(gql: Client) -> None:
@@ -288,7 +310,12 @@ async def test_refresh_goes_to_one_listener_one_owner_one_exchange_or_everyone(g
 
     await gql.ok(refresh, {"uuids": persons[2:], "exchange": "integration-x"})
     [row] = await outbox(gql.engine, before)
-    assert (row["routing_key"], row["uuid"], row["exchange"], row["cause"]) == ("person", persons[2], "integration-x", "refresh")
+    assert (row["routing_key"], row["uuid"], row["exchange"], row["cause"]) == (
+        "person",
+        persons[2],
+        "integration-x",
+        "refresh",
+    )
     assert await pending(gql, other) == []
 
     everyone = await gql.ok(refresh, {"uuids": sorted(persons), "limit": 2})
@@ -309,5 +336,7 @@ async def test_refresh_goes_to_one_listener_one_owner_one_exchange_or_everyone(g
 
 
 async def _events_of(gql: Client, listener: str) -> list[dict[str, Any]]:
-    data = await gql.ok("query ($l: UUID!) { events(filter: {listeners: {uuids: [$l]}}) { objects { subject } } }", {"l": listener})
+    data = await gql.ok(
+        "query ($l: UUID!) { events(filter: {listeners: {uuids: [$l]}}) { objects { subject } } }", {"l": listener}
+    )
     return list(data["events"]["objects"])
