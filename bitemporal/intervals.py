@@ -7,9 +7,9 @@ every comparison stays a plain ``<`` on dates (and on the database columns):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Iterator
 
 NEG_INF: date = date.min
 POS_INF: date = date.max

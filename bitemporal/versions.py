@@ -9,8 +9,9 @@ oracle and keeps the SQL side to "close these rows, insert those".
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from bitemporal.intervals import Interval, gaps
 
@@ -45,7 +46,7 @@ class Version:
 def ordered(versions: Iterable[Version]) -> list[Version]:
     """Versions sorted by start; raises ``Overlap`` if any two overlap."""
     result = sorted(versions, key=lambda v: v.interval.start)
-    for before, after in zip(result, result[1:]):
+    for before, after in zip(result, result[1:], strict=False):
         if before.interval.overlaps(after.interval):
             raise Overlap(f"{before.interval} overlaps {after.interval}")
     return result
