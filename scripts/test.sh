@@ -18,4 +18,8 @@ if [ -d ../shared/reference/os2mo-v29/clients ]; then
   echo "OS2mo v29 client operations our schema accepts (informational until the full model lands): ${result/passed/accepted}"
 fi
 
+echo "== the temporal core stays ruff-clean and mypy-strict"
+.venv/bin/ruff check --quiet bitemporal
+.venv/bin/mypy bitemporal
+
 exec .venv/bin/python -m pytest "$@"
