@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import math
 import os
@@ -48,6 +49,11 @@ from mo.db.engine import make_engine
 from mo.graphapi.view import execute
 
 RUN_DATABASE = "mo_bench_run"
+GC_MODE = "default"
+"""``--gc``: ``default``; ``off`` pauses the cyclic garbage collector during each GraphQL
+request (what a request-scoped GC pause in the service would give; the deferred
+collection then runs outside the timed region); ``threshold`` raises the gen-0
+threshold to 50,000 for the whole run."""
 SMALL = '{ org_units(filter: {from_date: "2025-06-01"}) { objects { uuid current(at: "2025-06-01") { name } } } }'
 
 
@@ -111,10 +117,13 @@ async def graphql(engine: AsyncEngine, case: Case, picks: Picks, variant: int) -
     merged: dict[str, Any] = {}
     elapsed, statements = 0.0, 0
     for document, variables in requests:
+        if GC_MODE == "off":
+            gc.disable()
         started = time.perf_counter()
         body, ctx = await execute(engine, document, variables, actor=LOCAL_ADMIN, now=NOW)
         payload = json.dumps(body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
         elapsed += time.perf_counter() - started
+        gc.enable()
         statements += ctx.statements
         if body.get("errors"):
             raise RuntimeError(f"{case.name}: {body['errors'][0]}")
@@ -290,7 +299,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         with_raw.close()
     only = set(args.only.split(",")) if args.only else None
-    cases = [c for c in CASES if only is None or c.name in only]
+    cases = [c for c in CASES if (only is None or c.name in only) and not args.serve_only]
     results: list[Result] = []
     served: dict[str, dict[str, float]] = {}
     for backend in backends:
@@ -300,7 +309,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             for case in cases:
                 print(f"  {backend:<10} {case.name} ...", end="", flush=True, file=sys.stderr)
-                if args.profile == case.name:
+                if args.profile and case.name in args.profile.split(","):
                     await profile(engine, case, picks, backend)
                 result = await run_case(case, backend, engine, raw, picks, args.repeat, counter)
                 print(f" {result.status} {_ms(result.p50)} ms", file=sys.stderr, flush=True)
@@ -342,8 +351,20 @@ async def profile(engine: AsyncEngine, case: Case, picks: Picks, backend: str) -
     profiler.start()
     await graphql(engine, case, picks, 0)
     profiler.stop()
+    import cProfile
+    import io
+    import pstats
+
+    cprofile = cProfile.Profile()
+    cprofile.enable()
+    await graphql(engine, case, picks, 0)
+    cprofile.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(cprofile, stream=out)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumtime").print_stats(40)
     path = DATA / f"profile-{case.name}-{backend}.txt"
-    path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+    path.write_text(profiler.output_text(unicode=True, color=False, show_all=False) + "\n\n" + out.getvalue())
     print(f" (profile: {path})", end="", file=sys.stderr)
 
 
@@ -357,12 +378,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", metavar="FILE", help="also write the results (markdown table) to FILE")
     parser.add_argument("--json", metavar="FILE", help="also write every measurement as JSON to FILE")
     parser.add_argument("--no-serve", action="store_true", help="skip start-up time and resident memory")
-    parser.add_argument("--profile", metavar="NAME", help="profile one GraphQL run of query NAME (pyinstrument)")
+    parser.add_argument("--profile", metavar="NAME,...", help="profile one GraphQL run of these queries (pyinstrument)")
+    parser.add_argument("--serve-only", action="store_true", help="only start-up time and resident memory")
+    parser.add_argument("--gc", choices=("default", "off", "threshold"), default="default",
+                        help="garbage collector during GraphQL requests (an experiment; see GC_MODE)")
     args = parser.parse_args(argv)
+    global GC_MODE
+    GC_MODE = args.gc
+    if args.gc == "threshold":
+        gc.set_threshold(50_000, 20, 10)
     report = asyncio.run(run(args))
     m = report["machine"]
     print(f"\nMO bench: size {report['size']} (seed {report['seed']}, {report['key']}), {m['date']}, "
-          f"commit {m['commit'][:12]}")
+          f"commit {m['commit'][:12]}, gc {args.gc}")
     print(f"machine: {m['cpu']}, {m['nproc']} CPUs, {m['memory']}, load {m['load']}; Python {m['python']}, "
           f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}")
     d = report["dataset"]
