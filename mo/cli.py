@@ -111,6 +111,7 @@ def _relay(args: argparse.Namespace) -> int:
             exchange=settings.amqp_exchange,
             batch=settings.relay_batch,
             lease=settings.relay_lease_seconds,
+            poll=settings.relay_poll_seconds,
             retention=timedelta(days=settings.outbox_retention_days),
         )
         print(f"MO: relaying events to exchange {settings.amqp_exchange!r} as {relay.name!r}", flush=True)

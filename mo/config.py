@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     """How long a relay holds claimed outbox rows; a dead relay's rows are published
     again after this."""
 
+    relay_poll_seconds: float = 0.05
+    """How often an idle relay looks for new outbox rows (a cheap read)."""
+
     relay_metrics_port: int = 0
     """Where `mo relay` serves its own Prometheus metrics; 0: nowhere."""
 

@@ -9,7 +9,9 @@ persistent delivery. Per batch the relay
    side by side take disjoint rows; ``BEGIN IMMEDIATE`` on SQLite);
 2. publishes them on a channel with publisher confirms and waits for the broker's
    confirms;
-3. marks the confirmed rows sent, and releases the others for the next round.
+3. marks the confirmed rows sent, and releases the others for the next round
+   (in the transaction that claims the next batch, so a busy relay takes the
+   database's write lock once per batch).
 
 A relay that dies between 1 and 3 leaves leased rows behind; they are published
 again when the lease runs out. A broker that goes away makes the relay reconnect
@@ -25,7 +27,7 @@ import logging
 import random
 import socket
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -34,9 +36,9 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractRobustConnection
 from prometheus_client import Counter, Histogram
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from mo.db.engine import write_transaction
+from mo.db.engine import read_transaction, write_transaction
 from mo.db.tables import event_outbox
 from mo.events.outbox import wall_clock
 
@@ -50,6 +52,22 @@ LATENCY = Histogram(
     "From the outbox row's creation (the write) to the broker's confirm",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
+
+
+#: How long the events of an exchange that cannot be declared wait before another try.
+PARK = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """What became of a published batch: confirmed, not confirmed, parked (bad exchange)."""
+
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    parked: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.failed or self.parked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +104,7 @@ class Relay:
         exchange: str = "os2mo",
         batch: int = 500,
         lease: float = 30.0,
-        poll: float = 0.1,
+        poll: float = 0.05,
         publish_timeout: float = 10.0,
         retention: timedelta = timedelta(days=7),
         name: str | None = None,
@@ -107,14 +125,27 @@ class Relay:
 
     # The database side ------------------------------------------------------------
 
-    async def claim(self) -> list[OutboxRow]:
-        """Lease the oldest unsent rows nobody else holds."""
+    async def claim(self, settle: Settlement | None = None) -> list[OutboxRow]:
+        """Lease the oldest unsent rows nobody else holds (settling a previous batch first).
+
+        A plain read looks first, so an idle relay never takes SQLite's write lock
+        (nor opens writing transactions on PostgreSQL) just to find nothing; and the
+        previous batch is settled in the same transaction as the next claim, so a
+        busy relay takes the write lock once per batch.
+        """
         now = self.clock()
         t = event_outbox
+        claimable = (t.c.sent_at.is_(None), or_(t.c.lease_until.is_(None), t.c.lease_until < now))
+        if not settle:
+            async with read_transaction(self.engine) as conn:
+                if (await conn.execute(select(t.c.id).where(*claimable).limit(1))).first() is None:
+                    return []
         async with write_transaction(self.engine) as conn:
+            if settle:
+                await self._apply(conn, settle, now)
             query = (
                 select(t.c.id, t.c.routing_key, t.c.uuid, t.c.exchange, t.c.cause, t.c.registration_id, t.c.created_at)
-                .where(t.c.sent_at.is_(None), or_(t.c.lease_until.is_(None), t.c.lease_until < now))
+                .where(*claimable)
                 .order_by(t.c.id)
                 .limit(self.batch)
             )
@@ -127,20 +158,22 @@ class Relay:
                 )
         return rows
 
-    async def settle(self, sent: Sequence[int], failed: Sequence[int], retry_in: timedelta = timedelta(0)) -> None:
-        """Mark confirmed rows sent; give the others back (after ``retry_in``)."""
-        if not sent and not failed:
-            return
-        now = self.clock()
+    async def settle(self, settlement: Settlement) -> None:
+        """Mark confirmed rows sent; give the others back."""
+        if settlement:
+            async with write_transaction(self.engine) as conn:
+                await self._apply(conn, settlement, self.clock())
+
+    async def _apply(self, conn: AsyncConnection, settlement: Settlement, now: datetime) -> None:
         t = event_outbox
-        async with write_transaction(self.engine) as conn:
-            if sent:
-                await conn.execute(update(t).where(t.c.id.in_(list(sent))).values(sent_at=now, lease_until=None))
-            if failed:
+        if settlement.sent:
+            await conn.execute(update(t).where(t.c.id.in_(settlement.sent)).values(sent_at=now, lease_until=None))
+        for ids, retry in ((settlement.failed, None), (settlement.parked, now + PARK)):
+            if ids:
                 await conn.execute(
                     update(t)
-                    .where(t.c.id.in_(list(failed)), t.c.sent_at.is_(None))
-                    .values(lease_until=now + retry_in if retry_in else None, failures=t.c.failures + 1)
+                    .where(t.c.id.in_(ids), t.c.sent_at.is_(None))
+                    .values(lease_until=retry, failures=t.c.failures + 1)
                 )
 
     async def prune(self) -> int:
@@ -188,15 +221,23 @@ class Relay:
         exchanges: dict[str | None, AbstractExchange] = {
             None: await channel.declare_exchange(self.exchange, aio_pika.ExchangeType.TOPIC, durable=True)
         }
-        while not stop.is_set():
-            await self.prune()
-            rows = await self.claim()
-            if not rows:
-                await _sleep(stop, self.poll)
-                continue
-            await self.publish(connection, channel, exchanges, rows)
-            if channel.is_closed or connection.is_closed:
-                raise ConnectionError("the broker closed the channel")
+        owed = Settlement()
+        try:
+            while not stop.is_set():
+                await self.prune()
+                rows = await self.claim(owed)
+                owed = Settlement()
+                if not rows:
+                    await _sleep(stop, self.poll)
+                    continue
+                owed = await self._send(connection, channel, exchanges, rows)
+                if channel.is_closed or connection.is_closed:
+                    raise ConnectionError("the broker closed the channel")
+        finally:
+            try:
+                await self.settle(owed)
+            except Exception as error:  # noqa: BLE001 - the leases run out; the rows go out again
+                log.warning("relay %s: could not record a batch as sent: %s", self.name, error)
 
     async def publish(
         self,
@@ -204,18 +245,30 @@ class Relay:
         channel: AbstractChannel,
         exchanges: dict[str | None, AbstractExchange],
         rows: Sequence[OutboxRow],
-    ) -> None:
+    ) -> Settlement:
         """Publish one claimed batch and settle it by the broker's confirms."""
-        unroutable: list[int] = []
+        settlement = await self._send(connection, channel, exchanges, rows)
+        await self.settle(settlement)
+        return settlement
+
+    async def _send(
+        self,
+        connection: AbstractRobustConnection,
+        channel: AbstractChannel,
+        exchanges: dict[str | None, AbstractExchange],
+        rows: Sequence[OutboxRow],
+    ) -> Settlement:
+        """Publish one claimed batch; which rows the broker confirmed."""
+        parked: list[int] = []
         for name in {r.exchange for r in rows if r.exchange is not None and r.exchange not in exchanges}:
             try:  # on a channel of its own: a refused declaration closes the channel
                 async with connection.channel() as probe:
                     await probe.declare_exchange(name, aio_pika.ExchangeType.TOPIC, durable=True)
                 exchanges[name] = await channel.get_exchange(name, ensure=False)
             except Exception as error:  # noqa: BLE001
-                log.warning("relay: cannot use exchange %r: %s", name, error)
-                unroutable.extend(r.id for r in rows if r.exchange == name)
-        todo = [r for r in rows if r.id not in set(unroutable)]
+                log.warning("relay: cannot use exchange %r: %s; retrying its events later", name, error)
+                parked.extend(r.id for r in rows if r.exchange == name)
+        todo = [r for r in rows if r.id not in set(parked)]
         results = await asyncio.gather(
             *(
                 exchanges[r.exchange].publish(
@@ -228,18 +281,17 @@ class Relay:
         confirmed = self.clock()
         sent = [r for r, result in zip(todo, results, strict=True) if not isinstance(result, BaseException)]
         failed = [r.id for r, result in zip(todo, results, strict=True) if isinstance(result, BaseException)]
-        await self.settle([r.id for r in sent], failed)
-        await self.settle([], unroutable, retry_in=timedelta(minutes=5))
         self.published += len(sent)
         for r in sent:
             PUBLISHED.labels(r.routing_key).inc()
             LATENCY.observe(max(0.0, (confirmed - r.created_at).total_seconds()))
-        if failed or unroutable:
-            FAILED.inc(len(failed) + len(unroutable))
+        if failed or parked:
+            FAILED.inc(len(failed) + len(parked))
             errors = {type(result).__name__ for result in results if isinstance(result, BaseException)}
             log.warning(
                 "relay: %d of %d messages got no confirm (%s)", len(failed), len(rows), ", ".join(sorted(errors))
             )
+        return Settlement([r.id for r in sent], failed, parked)
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
