@@ -39,3 +39,17 @@ async def test_migrations_produce_the_declared_tables(engine: AsyncEngine) -> No
     async with engine.connect() as conn:
         diff = await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
     assert diff == []
+
+
+def test_every_real_os2mo_client_operation_validates() -> None:
+    """All operations of the reference OS2mo clients validate against our SDL."""
+    import importlib.util
+
+    tool = ROOT.parent / "shared" / "tools" / "os2mo_compat.py"
+    clients = ROOT.parent / "shared" / "reference" / "os2mo-v29" / "clients"
+    spec = importlib.util.spec_from_file_location("os2mo_compat", tool)
+    assert spec is not None and spec.loader is not None, f"missing {tool}"
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    status = module.main(["os2mo_compat", str(ROOT / "graphql" / "schema.graphql"), str(clients)])
+    assert status == 0, "some OS2mo client operations are rejected (see the REJECTED lines above)"
