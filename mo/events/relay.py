@@ -203,9 +203,10 @@ class Relay:
             try:
                 connection = await self.connect()
                 try:
+                    channel, exchanges = await self._open(connection)
                     log.info("relay %s connected; publishing to exchange %r", self.name, self.exchange)
-                    await self._pump(connection, stop)
-                    pause = 0.25
+                    pause = 0.25  # the broker is back: the next failure starts the back-off afresh
+                    await self._pump(connection, channel, exchanges, stop)
                 finally:
                     await _quietly(connection.close())
             except asyncio.CancelledError:
@@ -216,11 +217,20 @@ class Relay:
                 await _sleep(stop, pause * random.uniform(0.8, 1.2))
                 pause = min(pause * 2, 30.0)
 
-    async def _pump(self, connection: AbstractRobustConnection, stop: asyncio.Event) -> None:
+    async def _open(
+        self, connection: AbstractRobustConnection
+    ) -> tuple[AbstractChannel, dict[str | None, AbstractExchange]]:
         channel = await connection.channel(publisher_confirms=True)
-        exchanges: dict[str | None, AbstractExchange] = {
-            None: await channel.declare_exchange(self.exchange, aio_pika.ExchangeType.TOPIC, durable=True)
-        }
+        exchange = await channel.declare_exchange(self.exchange, aio_pika.ExchangeType.TOPIC, durable=True)
+        return channel, {None: exchange}
+
+    async def _pump(
+        self,
+        connection: AbstractRobustConnection,
+        channel: AbstractChannel,
+        exchanges: dict[str | None, AbstractExchange],
+        stop: asyncio.Event,
+    ) -> None:
         owed = Settlement()
         try:
             while not stop.is_set():
