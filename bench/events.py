@@ -131,7 +131,7 @@ class RelayProcess:
             "relay",
             env=self.env,
             stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
+            stderr=open(os.environ.get("BENCH_RELAY_LOG", os.devnull), "ab"),
         )
         assert self.process.stdout is not None
         line = await asyncio.wait_for(self.process.stdout.readline(), 30)
