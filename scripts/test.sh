@@ -15,7 +15,7 @@ fi
 
 echo "== OS2mo v29 client operations against graphql/schema.graphql"
 result=$(.venv/bin/python ../shared/tools/os2mo_compat.py graphql/schema.graphql ../shared/reference/os2mo-v29/clients | tail -n 1)
-echo "OS2mo client operations accepted: ${result/passed/accepted of the reference clients;}"
+echo "Reference OS2mo client operations: ${result/ passed,/ accepted,}"
 
 echo "== the temporal core stays ruff-clean and mypy-strict"
 .venv/bin/ruff check --quiet bitemporal
