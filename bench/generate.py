@@ -32,11 +32,12 @@ import sqlite3
 import sys
 import time
 from bisect import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from itertools import accumulate
+from math import comb
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
@@ -365,7 +366,7 @@ class World:
         for depth in range(1, size.depth):  # a spine down to the deepest level
             add(depth, levels[depth - 1][0])
         # binomial level weights: most units sit in the middle levels
-        weights = [0.0] + [float(_binomial(size.depth - 2, d - 1)) for d in range(1, size.depth)]
+        weights = [0.0] + [float(comb(size.depth - 2, d - 1)) for d in range(1, size.depth)]
         while len(self.units) < size.units:
             depth = rng.choices(range(size.depth), weights)[0]
             add(depth, rng.choice(levels[depth - 1]))
@@ -598,12 +599,6 @@ class World:
         yield self.pending()
 
 
-def _binomial(n: int, k: int) -> int:
-    from math import comb
-
-    return comb(n, k)
-
-
 # --- writing ---
 
 
@@ -817,17 +812,6 @@ async def fresh_postgresql(template: str, name: str = "mo_bench_run") -> str:
 
 async def drop_postgresql(name: str) -> None:
     await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def main(argv: list[str] | None = None) -> int:
