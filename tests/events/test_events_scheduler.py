@@ -93,3 +93,33 @@ async def test_two_schedulers_at_once_emit_each_day_once(gql: Client) -> None:
     assert sorted((r["effective_day"], r["uuid"]) for r in rows) == sorted(
         (f"2031-01-0{d}", hire) for d, hire in zip(range(2, 7), hires, strict=True)
     )
+
+
+async def test_mo_scheduler_once_catches_up_from_the_command_line(gql: Client) -> None:
+    import os
+    import sys
+
+    s = await seed(gql)
+    today = day_of(datetime.now(UTC))
+    hire = await create(gql, ENGAGEMENT, engagement_input(s, s.child, today.isoformat()))
+    before = await last_outbox_id(gql.engine)
+    env = {**os.environ, "MO_DATABASE_URL": gql.engine.url.render_as_string(hide_password=False)}
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "mo", "scheduler", "--once"), env=env, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0 and b"emitted for 1 day(s)" in out
+    rows = await outbox(gql.engine, before)
+    assert [(r["uuid"], r["effective_day"]) for r in rows if r["routing_key"] == "engagement"] == [(hire, str(today))]
+
+
+async def test_mo_relay_needs_a_broker_url() -> None:
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "MO_AMQP_URL"}
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "mo", "relay"), env=env, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2 and b"MO_AMQP_URL" in err
