@@ -82,11 +82,13 @@ class Rel:
     old_required: bool = True
     uuid_field: str | None = None
     aliases: tuple[str, ...] = ()
+    old_name: str | None = None
+    """The deprecated field's name where OS2mo's differs from ``name``."""
 
     def fields(self) -> dict[str, StrawberryField]:
         result = {f"{self.name}_response": self._response()}
         if self.old is not None:
-            for name in (self.name, *self.aliases):
+            for name in (self.old_name or self.name, *self.aliases):
                 result[name] = self._old(name)
         if self.uuid_field is not None:
             result[self.uuid_field] = uuid_of(self.column, f"The {self.name}'s uuid.", self.required, self.name)
