@@ -26,13 +26,13 @@ from uuid import UUID, uuid5
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bitemporal import Interval, Registrar, utcnow
-from mo.db.engine import write_transaction
-from mo.db.tables import organisation, registrations
+from bitemporal import Interval, utcnow
+from mo.db.tables import organisation
 from mo.model.models import CLASS, ENGAGEMENT, FACET, ORG_UNIT, PERSON
 from mo.model.spec import Model
 from mo.service import writes
 from mo.service.context import WriteContext
+from mo.service.transaction import writing
 from mo.timezone import day_of
 
 __all__ = ["SAMPLE_ACTOR", "SampleSummary", "load_sample", "sample_uuid"]
@@ -561,9 +561,8 @@ class _Writer:
 
     async def step(self, note: str, batch: Sequence[_Write], *, organisation_row: dict[str, Any] | None = None) -> None:
         for chunk in _chunks(batch, BATCH):
-            async with write_transaction(self.engine) as conn:
-                registrar = Registrar(conn, registrations, actor=SAMPLE_ACTOR, note=f"sample data: {note}")
-                ctx = WriteContext(conn, registrar, self.today)
+            async with writing(self.engine, SAMPLE_ACTOR, note=f"sample data: {note}", today=self.today) as ctx:
+                registrar = ctx.registrar
                 if organisation_row is not None:
                     await _insert_organisation(ctx, organisation_row)
                     organisation_row = None

@@ -222,3 +222,23 @@ async def test_loading_into_a_database_that_holds_an_organisation_is_refused(
     engine, summary = sample
     with pytest.raises(ValueError, match="already holds an organisation"):
         await load_sample(engine, seed=summary.seed, today=TODAY, **SMALL)
+
+
+async def test_loading_the_sample_emits_change_events(tmp_path: Path) -> None:
+    """The loader writes through the service's transactions, so its writes reach the outbox too."""
+    from sqlalchemy import func, select
+
+    from mo.db.tables import TABLES, event_outbox
+
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/events.sqlite")
+    await upgrade(engine)
+    try:
+        await load_sample(engine, persons=40, units=20, today=date(2026, 11, 23))
+        async with engine.connect() as conn:
+            persons = await conn.scalar(select(func.count(func.distinct(TABLES["person"].c.uuid))))
+            announced = await conn.scalar(
+                select(func.count(func.distinct(event_outbox.c.uuid))).where(event_outbox.c.routing_key == "person")
+            )
+    finally:
+        await engine.dispose()
+    assert persons and announced == persons
