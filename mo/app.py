@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from mo.config import LOCAL_ADMIN, Settings, get_settings
+from mo.auth.http import Authenticator, Unauthorized
+from mo.config import Settings, get_settings
 from mo.db.engine import make_engine
 from mo.graphapi.view import graphql_endpoint
 
@@ -20,8 +21,17 @@ async def health(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
+    """Prometheus metrics; with an identity provider they need ``read_metrics``."""
+    from mo.auth.permissions import READ_METRICS
     from mo.events.metrics import CONTENT_TYPE, exposition
 
+    auth: Authenticator = request.app.state.auth
+    try:
+        principal = await auth.authenticate(request)
+    except Unauthorized as refused:
+        return auth.refusal(refused)
+    if not principal.can(READ_METRICS):
+        return JSONResponse({"error": "forbidden", "reason": f"/metrics needs the permission {READ_METRICS!r}"}, 403)
     return Response(await exposition(request.app.state.engine), media_type=CONTENT_TYPE)
 
 
@@ -35,10 +45,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
-        app.state.actor = LOCAL_ADMIN
+        app.state.settings = settings
+        app.state.auth = Authenticator(settings)
         try:
             yield
         finally:
+            await app.state.auth.close()
             await app.state.engine.dispose()
 
     return Starlette(

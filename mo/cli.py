@@ -16,9 +16,23 @@ def _serve(args: argparse.Namespace) -> int:
 
     from mo.app import create_app
 
+    from mo.auth.http import bind_refusal
+
     settings = get_settings()
+    refusal = bind_refusal(settings, args.host or settings.host)
+    if refusal is not None:
+        print(f"MO: {refusal}", file=sys.stderr)
+        return 2
     if args.upgrade or args.sample:
         asyncio.run(_prepare(args.sample))
+    if settings.keycloak_url:
+        print(f"MO: bearer tokens of realm {settings.keycloak_realm!r} at {settings.keycloak_url} are required")
+    else:
+        print(
+            "MO: local mode: no identity provider (MO_KEYCLOAK_URL is unset), so every request acts as the "
+            "local administrator and the server listens on loopback only",
+            flush=True,
+        )
     print(f"MO: GraphQL and GraphiQL at http://{args.host or settings.host}:{args.port or settings.port}/graphql")
     print(f"MO: database {settings.database_url.split('@')[-1]}")
     uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port, log_level="info")

@@ -52,6 +52,23 @@ class Settings(BaseSettings):
 
     scheduler_interval_seconds: float = 60.0
 
+    keycloak_url: str | None = None
+    """The Keycloak server (``http://keycloak:8080``); unset: local mode (loopback
+    only, every request acts as the local administrator)."""
+
+    keycloak_realm: str = "mo"
+    """The realm whose tokens are accepted."""
+
+    keycloak_audience: str = "mo"
+    """The audience (``aud``) a token must name."""
+
+    keycloak_issuer: str | None = None
+    """The issuer (``iss``) tokens must carry; unset: the realm's discovery document's."""
+
+    access_log: bool = False
+    """Record every read (who, which root fields with which filter, which objects)
+    in the access log."""
+
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, url: str) -> str:

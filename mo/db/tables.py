@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint, Uuid, text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, Uuid, text
 
 from bitemporal import RegistrationTables, VersionedTable, versioned_table
 from bitemporal.columns import RowId, UTCDateTime
@@ -110,4 +110,22 @@ event_scheduler = Table(
     Column("name", String(40), primary_key=True),
     Column("last_day", Date(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# The read access log (see mo.auth.access_log): one row per root field read, when
+# MO_ACCESS_LOG is on. Plain rows, appended only.
+
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("time", UTCDateTime(), nullable=False),
+    Column("actor", Uuid(), nullable=False),
+    Column("operation", String(255), nullable=True),
+    Column("field", String(255), nullable=False),
+    Column("model", String(40), nullable=False),
+    Column("arguments", Text(), nullable=False),
+    Column("uuids", Text(), nullable=False),
+    Index("ix_access_log_time", "time"),
+    Index("ix_access_log_actor", "actor", "time"),
 )

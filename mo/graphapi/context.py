@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.types import Info
 
 from bitemporal import Interval, Registrar
+from mo.auth.principal import Principal, local_admin
+from mo.auth.scope import OwnerScope
 from mo.db.engine import read_transaction, write_transaction
 from mo.db.tables import registrations
 from mo.events.outbox import record_registration
@@ -28,12 +30,20 @@ class RequestContext:
     wrote) is one transaction, committed or rolled back by the view.
     """
 
-    def __init__(self, engine: AsyncEngine, now: datetime, actor: UUID, note: str | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, now: datetime, actor: UUID, note: str | None = None, principal: Principal | None = None
+    ) -> None:
         self.engine = engine
         self.now = now
         self.today: date = day_of(now)
         self.actor = actor
         self.note = note
+        #: Who the request is and what it may do; in-process callers that pass only
+        #: an actor act with every permission (as local mode does).
+        self.principal: Principal = principal if principal is not None else local_admin(actor)
+        #: Root-field reads, for the access log: (field, model, arguments, uuids).
+        self.reads: list[tuple[str, str, dict[str, Any], list[UUID]]] = []
+        self.log_reads = False
         self.statements = 0
         self.loaders = Loaders(self.execute)
         self._stack = AsyncExitStack()
@@ -61,7 +71,10 @@ class RequestContext:
                 raise RuntimeError("a write must come before any read in a request")
             self._conn = await self._stack.enter_async_context(write_transaction(self.engine))
             registrar = Registrar(self._conn, registrations, self.actor, self.note, clock=lambda: self.now)
-            self._write = WriteContext(self._conn, registrar, self.today)
+            guard = None
+            if self.principal.scoped_models:
+                guard = OwnerScope(self.principal.owner, self.principal.scoped_models)
+            self._write = WriteContext(self._conn, registrar, self.today, guard=guard)
         return self._write
 
     @property

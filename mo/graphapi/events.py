@@ -21,6 +21,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from mo.auth.permissions import needs
 from mo.events import DEFAULT_PRIORITY, MO_NAMESPACE, pull
 from mo.events.outbox import deliver, emit, publish
 from mo.graphapi.collection import collection
@@ -374,6 +375,7 @@ def _event_match(flt: Any) -> pull.EventMatch:
 @strawberry.type(description="Reads of the event system.")
 class EventQuery:
     @strawberry.field(
+        permission_classes=needs("read_events"),
         description=(
             "Pending events, for people to inspect (they carry no token). "
             "Integrations consume events with `event_fetch`."
@@ -392,7 +394,7 @@ class EventQuery:
         page, page_info = _page(rows, limit, lambda r: r.id)
         return FullEventPaged(objects=[FullEvent.of(r) for r in page], page_info=page_info)
 
-    @strawberry.field(description="Event namespaces.")
+    @strawberry.field(description="Event namespaces.", permission_classes=needs("read_event_namespaces"))
     async def event_namespaces(
         self,
         info: Info,
@@ -407,7 +409,7 @@ class EventQuery:
             objects=[Namespace(name=r.name, owner=r.owner, public=r.public) for r in page], page_info=page_info
         )
 
-    @strawberry.field(description="Event listeners.")
+    @strawberry.field(description="Event listeners.", permission_classes=needs("read_event_listeners"))
     async def event_listeners(
         self,
         info: Info,
@@ -422,6 +424,7 @@ class EventQuery:
         return ListenerPaged(objects=[Listener.of(r) for r in page], page_info=page_info)
 
     @strawberry.field(
+        permission_classes=needs("fetch_event"),
         description=(
             "Take one event of your listener: the most urgent one that is neither silenced nor backing off; "
             "null when there is none. Acknowledge it with `event_acknowledge` once handled; until then it "
@@ -442,16 +445,23 @@ async def _conn(info: Info) -> Any:
 
 @strawberry.type(description="Changes to the event system.")
 class EventMutation:
-    @strawberry.mutation(description="Declare a namespace of your own; idempotent, so call it at start-up.")
+    @strawberry.mutation(
+        description="Declare a namespace of your own; idempotent, so call it at start-up.",
+        permission_classes=needs("declare_event_namespace"),
+    )
     async def event_namespace_declare(self, info: Info, input: NamespaceCreateInput) -> Namespace:  # noqa: A002
         row = await pull.declare_namespace(await _conn(info), context(info).actor, input.name, input.public)
         return Namespace(name=row.name, owner=row.owner, public=row.public)
 
-    @strawberry.mutation(description="Delete a namespace of yours; delete its listeners first.")
+    @strawberry.mutation(
+        description="Delete a namespace of yours; delete its listeners first.",
+        permission_classes=needs("delete_event_namespace"),
+    )
     async def event_namespace_delete(self, info: Info, input: NamespaceDeleteInput) -> bool:  # noqa: A002
         return await pull.delete_namespace(await _conn(info), context(info).actor, input.name)
 
     @strawberry.mutation(
+        permission_classes=needs("declare_event_listener"),
         description=(
             "Declare a listener; idempotent, so call it at start-up. Events emitted from then on are "
             "kept for it until acknowledged; use a `*_refresh` mutation with `listener` for a first sync."
@@ -463,13 +473,14 @@ class EventMutation:
         )
         return Listener.of(row)
 
-    @strawberry.mutation(description="Delete a listener of yours.")
+    @strawberry.mutation(description="Delete a listener of yours.", permission_classes=needs("delete_event_listener"))
     async def event_listener_delete(self, info: Info, input: ListenerDeleteInput) -> bool:  # noqa: A002
         return await pull.delete_listener(
             await _conn(info), context(info).actor, input.uuid, input.delete_pending_events
         )
 
     @strawberry.mutation(
+        permission_classes=needs("acknowledge_event"),
         description=(
             "Acknowledge a fetched event: it is dropped, unless it was emitted again since the fetch, "
             "in which case it stays pending for the next fetch."
@@ -478,24 +489,31 @@ class EventMutation:
     async def event_acknowledge(self, info: Info, input: EventAcknowledgeInput) -> bool:  # noqa: A002
         return await pull.acknowledge(await _conn(info), context(info).actor, input.token)
 
-    @strawberry.mutation(description="Send an event to the listeners of a namespace of yours.")
+    @strawberry.mutation(
+        description="Send an event to the listeners of a namespace of yours.",
+        permission_classes=needs("send_event"),
+    )
     async def event_send(self, info: Info, input: EventSendInput) -> bool:  # noqa: A002
         return await pull.send(
             await _conn(info), context(info).actor, input.namespace, input.routing_key, input.subject, input.priority
         )
 
-    @strawberry.mutation(description="Silence events, typically while a fix for them is under way.")
+    @strawberry.mutation(
+        description="Silence events, typically while a fix for them is under way.",
+        permission_classes=needs("silence_event"),
+    )
     async def event_silence(self, info: Info, input: EventSilenceInput) -> bool:  # noqa: A002
         match = pull.EventMatch(input.listeners.match(), input.subjects)
         await pull.set_silenced(await _conn(info), match, True)
         return True
 
-    @strawberry.mutation(description="Unsilence every matching event.")
+    @strawberry.mutation(description="Unsilence every matching event.", permission_classes=needs("unsilence_event"))
     async def event_unsilence(self, info: Info, input: EventUnsilenceInput) -> bool:  # noqa: A002
         await pull.set_silenced(await _conn(info), _event_match(input), False)
         return True
 
     @strawberry.mutation(
+        permission_classes=needs("rerun_event"),
         description="Deliver matching pending events again at once: forget their back-off (silenced events stay silenced)."
     )
     async def event_rerun(self, info: Info, input: EventRerunInput) -> bool:  # noqa: A002
@@ -606,6 +624,7 @@ def _refresh_field(model: str, filter_type: type, plural: str) -> Any:
 
     return strawberry.mutation(
         resolver=resolver,
+        permission_classes=needs(f"refresh_{model}"),
         description=(
             f"Emit an event for every one of the {plural} the filter finds (one page of them): to one listener, "
             f"to one owner's listeners, to one AMQP exchange, or to everyone. Returns the page's uuids."

@@ -16,6 +16,7 @@ from strawberry import UNSET
 from strawberry.types import Info
 
 from bitemporal import Interval
+from mo.auth.permissions import needs
 from mo.db.tables import organisation
 from mo.graphapi import inputs as i
 from mo.graphapi.context import context
@@ -202,10 +203,20 @@ def crud(model: str, prefix: str, title: str, create: type, update: type, termin
     do_terminate.__annotations__ = {"info": Info, "input": terminate, "return": response}
     do_delete.__annotations__ = {"info": Info, "uuid": UUID, "return": response}
     return {
-        f"{prefix}_create": strawberry.mutation(resolver=do_create, description=f"Create a {title}."),
-        f"{prefix}_update": strawberry.mutation(resolver=do_update, description=f"Change a {title} over a validity."),
-        f"{prefix}_terminate": strawberry.mutation(resolver=do_terminate, description=f"End a {title}'s validity."),
-        f"{prefix}_delete": strawberry.mutation(resolver=do_delete, description=f"Delete a {title}; its history stays readable."),
+        f"{prefix}_create": strawberry.mutation(
+            resolver=do_create, description=f"Create a {title}.", permission_classes=needs(f"create_{model}")
+        ),
+        f"{prefix}_update": strawberry.mutation(
+            resolver=do_update, description=f"Change a {title} over a validity.", permission_classes=needs(f"update_{model}")
+        ),
+        f"{prefix}_terminate": strawberry.mutation(
+            resolver=do_terminate, description=f"End a {title}'s validity.", permission_classes=needs(f"terminate_{model}")
+        ),
+        f"{prefix}_delete": strawberry.mutation(
+            resolver=do_delete,
+            description=f"Delete a {title}; its history stays readable.",
+            permission_classes=needs(f"delete_{model}"),
+        ),
     }
 
 
@@ -247,7 +258,9 @@ async def _related_units_update(self: Any, info: Info, input: i.RelatedUnitsUpda
 
 _related_units_update.__annotations__["return"] = _lazy_response("related_unit")
 GENERATED["related_units_update"] = strawberry.mutation(
-    resolver=_related_units_update, description="Set which units a unit is related to, from a date."
+    resolver=_related_units_update,
+    description="Set which units a unit is related to, from a date.",
+    permission_classes=needs("update_related_unit"),
 )
 
 
@@ -255,7 +268,7 @@ GENERATED["related_units_update"] = strawberry.mutation(
 class Mutation:
     locals().update(GENERATED)
 
-    @strawberry.mutation(description="Create the organisation root (once); returns the existing one if present.")
+    @strawberry.mutation(description="Create the organisation root (once); returns the existing one if present.", permission_classes=needs("create_org"))
     async def org_create(self, info: Info, input: i.OrganisationCreate) -> Organisation:  # noqa: A002
         ctx = context(info)
         writer = await ctx.writer()
@@ -267,97 +280,97 @@ class Mutation:
             )
         return await load_organisation(info)
 
-    @strawberry.mutation(description="Create a facet.")
+    @strawberry.mutation(description="Create a facet.", permission_classes=needs("create_facet"))
     async def facet_create(self, info: Info, input: i.FacetCreateInput) -> FacetResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _create(info, "facet", input.uuid, interval_of(input.validity), values_of("facet", input, keep_null=False))
 
-    @strawberry.mutation(description="Replace a facet's values over a validity.")
+    @strawberry.mutation(description="Replace a facet's values over a validity.", permission_classes=needs("update_facet"))
     async def facet_update(self, info: Info, input: i.FacetUpdateInput) -> FacetResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _update(info, "facet", input, replace=True)
 
-    @strawberry.mutation(description="End a facet's validity.")
+    @strawberry.mutation(description="End a facet's validity.", permission_classes=needs("terminate_facet"))
     async def facet_terminate(self, info: Info, input: i.FacetTerminateInput) -> FacetResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _terminate(info, "facet", input)
 
-    @strawberry.mutation(description="Delete a facet; its history stays readable.")
+    @strawberry.mutation(description="Delete a facet; its history stays readable.", permission_classes=needs("delete_facet"))
     async def facet_delete(self, info: Info, uuid: UUID) -> FacetResponse:  # type: ignore[valid-type]
         return await _delete(info, "facet", uuid)
 
-    @strawberry.mutation(description="Create a class.")
+    @strawberry.mutation(description="Create a class.", permission_classes=needs("create_class"))
     async def class_create(self, info: Info, input: i.ClassCreateInput) -> ClassResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _create(info, "class", input.uuid, interval_of(input.validity), values_of("class", input, keep_null=False))
 
-    @strawberry.mutation(description="Replace a class's values over a validity.")
+    @strawberry.mutation(description="Replace a class's values over a validity.", permission_classes=needs("update_class"))
     async def class_update(self, info: Info, input: i.ClassUpdateInput) -> ClassResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _update(info, "class", input, replace=True)
 
-    @strawberry.mutation(description="End a class's validity.")
+    @strawberry.mutation(description="End a class's validity.", permission_classes=needs("terminate_class"))
     async def class_terminate(self, info: Info, input: i.ClassTerminateInput) -> ClassResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _terminate(info, "class", input)
 
-    @strawberry.mutation(description="Delete a class; its history stays readable.")
+    @strawberry.mutation(description="Delete a class; its history stays readable.", permission_classes=needs("delete_class"))
     async def class_delete(self, info: Info, uuid: UUID) -> ClassResponse:  # type: ignore[valid-type]
         return await _delete(info, "class", uuid)
 
-    @strawberry.mutation(description="Create a person, valid with no start and no end.")
+    @strawberry.mutation(description="Create a person, valid with no start and no end.", permission_classes=needs("create_person"))
     async def employee_create(self, info: Info, input: i.EmployeeCreateInput) -> EmployeeResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _create(info, "person", input.uuid, Interval(), values_of("person", input, keep_null=False))
 
-    @strawberry.mutation(description="Change a person over a validity.")
+    @strawberry.mutation(description="Change a person over a validity.", permission_classes=needs("update_person"))
     async def employee_update(self, info: Info, input: i.EmployeeUpdateInput) -> EmployeeResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _update(info, "person", input)
 
-    @strawberry.mutation(description="End a person's validity and, with it, all their engagements.")
+    @strawberry.mutation(description="End a person's validity and, with it, all their engagements.", permission_classes=needs("terminate_person"))
     async def employee_terminate(self, info: Info, input: i.EmployeeTerminateInput) -> EmployeeResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _terminate(info, "person", input)
 
-    @strawberry.mutation(description="Delete a person (and their engagements); the history stays readable.")
+    @strawberry.mutation(description="Delete a person (and their engagements); the history stays readable.", permission_classes=needs("delete_person"))
     async def employee_delete(self, info: Info, uuid: UUID) -> EmployeeResponse:  # type: ignore[valid-type]
         return await _delete(info, "person", uuid)
 
-    @strawberry.mutation(description="Create an organisation unit.")
+    @strawberry.mutation(description="Create an organisation unit.", permission_classes=needs("create_org_unit"))
     async def org_unit_create(self, info: Info, input: i.OrganisationUnitCreateInput) -> OrganisationUnitResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _create(
             info, "org_unit", input.uuid, interval_of(input.validity), values_of("org_unit", input, keep_null=False)
         )
 
-    @strawberry.mutation(description="Change (rename, move, ...) a unit over a validity.")
+    @strawberry.mutation(description="Change (rename, move, ...) a unit over a validity.", permission_classes=needs("update_org_unit"))
     async def org_unit_update(self, info: Info, input: i.OrganisationUnitUpdateInput) -> OrganisationUnitResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _update(info, "org_unit", input)
 
-    @strawberry.mutation(description="End a unit's validity; refused while it has children or engagements then.")
+    @strawberry.mutation(description="End a unit's validity; refused while it has children or engagements then.", permission_classes=needs("terminate_org_unit"))
     async def org_unit_terminate(self, info: Info, input: i.OrganisationUnitTerminateInput) -> OrganisationUnitResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _terminate(info, "org_unit", input)
 
-    @strawberry.mutation(description="Delete a unit; refused while anything refers to it.")
+    @strawberry.mutation(description="Delete a unit; refused while anything refers to it.", permission_classes=needs("delete_org_unit"))
     async def org_unit_delete(self, info: Info, uuid: UUID) -> OrganisationUnitResponse:  # type: ignore[valid-type]
         return await _delete(info, "org_unit", uuid)
 
-    @strawberry.mutation(description="Create an engagement.")
+    @strawberry.mutation(description="Create an engagement.", permission_classes=needs("create_engagement"))
     async def engagement_create(self, info: Info, input: i.EngagementCreateInput) -> EngagementResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _create(
             info, "engagement", input.uuid, interval_of(input.validity), values_of("engagement", input, keep_null=False)
         )
 
-    @strawberry.mutation(description="Create several engagements in one transaction.")
+    @strawberry.mutation(description="Create several engagements in one transaction.", permission_classes=needs("create_engagement"))
     async def engagements_create(self, info: Info, input: list[i.EngagementCreateInput]) -> list[EngagementResponse]:  # type: ignore[valid-type]  # noqa: A002
         return [
             await _create(info, "engagement", item.uuid, interval_of(item.validity), values_of("engagement", item, keep_null=False))
             for item in input
         ]
 
-    @strawberry.mutation(description="Change an engagement over a validity.")
+    @strawberry.mutation(description="Change an engagement over a validity.", permission_classes=needs("update_engagement"))
     async def engagement_update(self, info: Info, input: i.EngagementUpdateInput) -> EngagementResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _update(info, "engagement", input)
 
-    @strawberry.mutation(description="Change several engagements in one transaction.")
+    @strawberry.mutation(description="Change several engagements in one transaction.", permission_classes=needs("update_engagement"))
     async def engagements_update(self, info: Info, input: list[i.EngagementUpdateInput]) -> list[EngagementResponse]:  # type: ignore[valid-type]  # noqa: A002
         return [await _update(info, "engagement", item) for item in input]
 
-    @strawberry.mutation(description="End an engagement's validity.")
+    @strawberry.mutation(description="End an engagement's validity.", permission_classes=needs("terminate_engagement"))
     async def engagement_terminate(self, info: Info, input: i.EngagementTerminateInput) -> EngagementResponse:  # type: ignore[valid-type]  # noqa: A002
         return await _terminate(info, "engagement", input)
 
-    @strawberry.mutation(description="Delete an engagement; its history stays readable.")
+    @strawberry.mutation(description="Delete an engagement; its history stays readable.", permission_classes=needs("delete_engagement"))
     async def engagement_delete(self, info: Info, uuid: UUID) -> EngagementResponse:  # type: ignore[valid-type]
         return await _delete(info, "engagement", uuid)

@@ -8,7 +8,8 @@ import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
-from mo.config import LOCAL_ADMIN
+from mo.auth.access_log import note_read
+from mo.auth.permissions import needs
 from mo.db.tables import registrations as audit
 from mo.graphapi import paging
 from mo.graphapi.collection import PageInfoValue, PagedValue, collection
@@ -25,9 +26,13 @@ VERSION = "0.1.0"
 PERSONS_DEPRECATION = "Use 'persons' instead. Will be removed in a future version of OS2mo."
 
 
-def listing(model: str, filter_type: type, description: str, deprecation: str | None = None) -> Any:
+def listing(model: str, filter_type: type, description: str, deprecation: str | None = None, *, permission: str) -> Any:
+    """A root collection field; it needs ``permission`` (and records the read for the access log)."""
+
     async def resolve(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
-        return await collection(info, model, filter, limit, cursor)
+        page = await collection(info, model, filter, limit, cursor)
+        note_read(info, model, filter, page)
+        return page
 
     resolve.__annotations__ = {
         "info": Info,
@@ -36,25 +41,58 @@ def listing(model: str, filter_type: type, description: str, deprecation: str | 
         "cursor": Optional[Cursor],
         "return": lazy_type(model, "ResponsePaged"),
     }
-    return strawberry.field(resolver=resolve, description=description, deprecation_reason=deprecation)
+    return strawberry.field(
+        resolver=resolve, description=description, deprecation_reason=deprecation, permission_classes=needs(permission)
+    )
 
 
 COLLECTIONS: dict[str, Any] = {
-    "addresses": listing("address", f.AddressFilter, "Addresses matching the filter."),
-    "associations": listing("association", f.AssociationFilter, "Associations matching the filter."),
-    "classes": listing("class", f.ClassFilter, "Classes matching the filter."),
-    "employees": listing("person", f.EmployeeFilter, "Persons matching the filter (old name of persons).", PERSONS_DEPRECATION),
-    "persons": listing("person", f.EmployeeFilter, "Persons matching the filter."),
-    "engagements": listing("engagement", f.EngagementFilter, "Engagements matching the filter."),
-    "facets": listing("facet", f.FacetFilter, "Facets matching the filter."),
-    "itsystems": listing("itsystem", f.ITSystemFilter, "IT systems matching the filter."),
-    "itusers": listing("ituser", f.ITUserFilter, "IT users matching the filter."),
-    "kles": listing("kle", f.KLEFilter, "KLE annotations matching the filter."),
-    "leaves": listing("leave", f.LeaveFilter, "Leaves matching the filter."),
-    "owners": listing("owner", f.OwnerFilter, "Owners matching the filter."),
-    "org_units": listing("org_unit", f.OrganisationUnitFilter, "Organisation units matching the filter."),
-    "related_units": listing("related_unit", f.RelatedUnitFilter, "Unit relations matching the filter."),
-    "rolebindings": listing("rolebinding", f.RoleBindingFilter, "Role bindings matching the filter."),
+    "addresses": listing("address", f.AddressFilter, "Addresses matching the filter.", permission="read_addresses"),
+    "associations": listing(
+        "association",
+        f.AssociationFilter,
+        "Associations matching the filter.",
+        permission="read_associations",
+    ),
+    "classes": listing("class", f.ClassFilter, "Classes matching the filter.", permission="read_classes"),
+    "employees": listing(
+        "person",
+        f.EmployeeFilter,
+        "Persons matching the filter (old name of persons).",
+        PERSONS_DEPRECATION,
+        permission="read_persons",
+    ),
+    "persons": listing("person", f.EmployeeFilter, "Persons matching the filter.", permission="read_persons"),
+    "engagements": listing(
+        "engagement",
+        f.EngagementFilter,
+        "Engagements matching the filter.",
+        permission="read_engagements",
+    ),
+    "facets": listing("facet", f.FacetFilter, "Facets matching the filter.", permission="read_facets"),
+    "itsystems": listing("itsystem", f.ITSystemFilter, "IT systems matching the filter.", permission="read_itsystems"),
+    "itusers": listing("ituser", f.ITUserFilter, "IT users matching the filter.", permission="read_itusers"),
+    "kles": listing("kle", f.KLEFilter, "KLE annotations matching the filter.", permission="read_kles"),
+    "leaves": listing("leave", f.LeaveFilter, "Leaves matching the filter.", permission="read_leaves"),
+    "owners": listing("owner", f.OwnerFilter, "Owners matching the filter.", permission="read_owners"),
+    "org_units": listing(
+        "org_unit",
+        f.OrganisationUnitFilter,
+        "Organisation units matching the filter.",
+        permission="read_org_units",
+    ),
+    "related_units": listing(
+        "related_unit",
+        f.RelatedUnitFilter,
+        "Unit relations matching the filter.",
+        permission="read_related_units",
+    ),
+    "rolebindings": listing(
+        "rolebinding",
+        f.RoleBindingFilter,
+        "Role bindings matching the filter.",
+        permission="read_rolebindings",
+    ),
 }
 
 
@@ -117,7 +155,10 @@ async def _healths(info: Info) -> list[Health]:
 class Query:
     locals().update(COLLECTIONS)
 
-    @strawberry.field(description="Manager roles matching the filter; with `inherit`, units without one get their nearest managed ancestor's.")
+    @strawberry.field(
+        description="Manager roles matching the filter; with `inherit`, units without one get their nearest managed ancestor's.",
+        permission_classes=needs("read_managers"),
+    )
     async def managers(
         self,
         info: Info,
@@ -127,10 +168,16 @@ class Query:
         inherit: bool = False,
     ) -> lazy_type("manager", "ResponsePaged"):  # type: ignore[valid-type]
         if not inherit:
-            return await collection(info, "manager", filter, limit, cursor)
-        return await _inherited_managers(info, filter)
+            page = await collection(info, "manager", filter, limit, cursor)
+        else:
+            page = await _inherited_managers(info, filter)
+        note_read(info, "manager", filter, page)
+        return page
 
-    @strawberry.field(description="The audit log: registrations of every object type, newest first.")
+    @strawberry.field(
+        description="The audit log: registrations of every object type, newest first.",
+        permission_classes=needs("read_registrations"),
+    )
     async def registrations(
         self,
         info: Info,
@@ -140,7 +187,10 @@ class Query:
     ) -> IRegistrationPaged:
         return await _audit(info, filter, limit, cursor)
 
-    @strawberry.field(description="Checks of the parts the service depends on.")
+    @strawberry.field(
+        description="Checks of the parts the service depends on.",
+        permission_classes=needs("read_healths"),
+    )
     async def healths(
         self,
         info: Info,
@@ -153,17 +203,25 @@ class Query:
             checks = [c for c in checks if c.identifier in filter.identifiers]
         return HealthPaged(objects=checks, page_info=PageInfo(next_cursor=None))
 
-    @strawberry.field(description="The organisation root.", deprecation_reason="The root organisation concept will be removed.")
+    @strawberry.field(
+        description="The organisation root.",
+        deprecation_reason="The root organisation concept will be removed.",
+        permission_classes=needs("read_org"),
+    )
     async def org(self, info: Info) -> Organisation:
         return await load_organisation(info)
 
-    @strawberry.field(description="The caller.")
+    @strawberry.field(description="The caller.", permission_classes=needs("read_me"))
     def me(self, info: Info) -> Myself:
-        ctx = context(info)
-        roles = ["admin"] if ctx.actor == LOCAL_ADMIN else []
-        return Myself(actor=UnknownActor(uuid=ctx.actor), email=None, username=None, roles=roles)
+        principal = context(info).principal
+        return Myself(
+            actor=UnknownActor(uuid=principal.actor),
+            email=principal.email,
+            username=principal.username,
+            roles=sorted(principal.roles),
+        )
 
-    @strawberry.field(description="The running software's version.")
+    @strawberry.field(description="The running software's version.", permission_classes=needs("read_version"))
     def version(self) -> VersionInfo:
         return VersionInfo(mo_version=VERSION, mo_hash=None)
 

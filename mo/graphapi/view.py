@@ -19,6 +19,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
 
 from bitemporal import WriteConflict
+from mo.auth import access_log as access_logs
+from mo.auth.http import Unauthorized
+from mo.auth.principal import Principal
 from mo.graphapi.context import RequestContext
 from mo.graphapi.errors import cause, format_error
 from mo.graphapi.schema import get_schema
@@ -39,11 +42,19 @@ async def execute(
     *,
     actor: UUID,
     now: datetime | None = None,
+    principal: Principal | None = None,
+    access_log: bool = False,
 ) -> tuple[dict[str, Any], RequestContext]:
-    """Run one GraphQL request in its own transaction; returns the JSON body."""
+    """Run one GraphQL request in its own transaction; returns the JSON body.
+
+    ``principal``: who asks and what it may do (None: ``actor`` with every
+    permission, for in-process callers). ``access_log``: record what a read
+    request read (``mo.auth.access_log``).
+    """
     schema = get_schema()
     for attempt in range(RETRIES):
-        ctx = RequestContext(engine, now or datetime.now(timezone.utc), actor)
+        ctx = RequestContext(engine, now or datetime.now(timezone.utc), actor, principal=principal)
+        ctx.log_reads = access_log
         committed = False
         try:
             result = await schema.execute(query, variables, context_value=ctx, operation_name=operation_name)
@@ -55,11 +66,25 @@ async def execute(
                 continue
         finally:
             await ctx.finish(commit=committed)
+        if access_log and not is_mutation:
+            await access_logs.write(engine, ctx, operation_name or _operation_name(query), ctx.now)
         body: dict[str, Any] = {"data": None if (errors and is_mutation) else result.data}
         if errors:
             body["errors"] = [format_error(e) for e in errors]
         return body, ctx
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _operation_name(query: str) -> str | None:
+    """The name of a document's only operation, if it has one."""
+    try:
+        from graphql import parse
+        from graphql.utilities import get_operation_ast
+
+        operation = get_operation_ast(parse(query))
+    except Exception:  # noqa: BLE001 - a syntax error is reported by execute already
+        return None
+    return operation.name.value if operation is not None and operation.name is not None else None
 
 
 def _is_mutation(schema: Any, query: str, operation_name: str | None) -> bool:
@@ -74,8 +99,14 @@ def _is_mutation(schema: Any, query: str, operation_name: str | None) -> bool:
 
 
 async def graphql_endpoint(request: Request) -> Response:
+    """GraphiQL (GET, public: it holds no data) and GraphQL (POST, authenticated)."""
     if request.method == "GET":
         return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+    state = request.app.state
+    try:
+        principal = await state.auth.authenticate(request)
+    except Unauthorized as refused:
+        return state.auth.refusal(refused)  # type: ignore[no-any-return]
     try:
         payload = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -85,8 +116,13 @@ async def graphql_endpoint(request: Request) -> Response:
     variables = payload.get("variables")
     if variables is not None and not isinstance(variables, dict):
         return _bad_request("`variables` must be a JSON object")
-    state = request.app.state
     body, _ = await execute(
-        state.engine, payload["query"], variables, payload.get("operationName"), actor=state.actor
+        state.engine,
+        payload["query"],
+        variables,
+        payload.get("operationName"),
+        actor=principal.actor,
+        principal=principal,
+        access_log=state.settings.access_log,
     )
     return JSONResponse(body)

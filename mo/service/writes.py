@@ -126,7 +126,9 @@ def normalise(model: Model, values: Mapping[str, Any]) -> dict[str, Any]:
 async def _register(
     ctx: WriteContext, model: Model, uuid: UUID, old: list[Version], new: list[Version], *, vacate: bool = False
 ) -> None:
-    _, inserted = diff(old, new)
+    closed, inserted = diff(old, new)
+    if ctx.guard is not None:
+        await ctx.guard(ctx, model, uuid, closed, inserted)
     check_required(model, inserted)
     for check in CHECKS.get(model.name, ()):
         await check(ctx, uuid, inserted)
