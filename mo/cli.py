@@ -1,4 +1,4 @@
-"""The `mo` command: serve, schema, db upgrade, load-sample, relay, scheduler."""
+"""The `mo` command: serve, schema, db upgrade, load-sample, relay, scheduler, cpr-rotate."""
 
 from __future__ import annotations
 
@@ -83,6 +83,22 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 def _load_sample(args: argparse.Namespace) -> int:
     asyncio.run(_prepare(sample=True))
+    return 0
+
+
+def _cpr_rotate(args: argparse.Namespace) -> int:
+    from mo.db.engine import make_engine
+    from mo.security.rotate import rotate
+
+    async def run() -> None:
+        engine = make_engine(get_settings().database_url)
+        try:
+            done = await rotate(engine)
+        finally:
+            await engine.dispose()
+        print(f"MO: {done.rows} stored CPR number(s) sealed under key {done.key_id!r}; older keys can now be removed")
+
+    asyncio.run(run())
     return 0
 
 
@@ -183,5 +199,8 @@ def main(argv: list[str] | None = None) -> None:
     scheduler = commands.add_parser("scheduler", help="emit events on the days future-dated changes take effect")
     scheduler.add_argument("--once", action="store_true", help="catch up to today, then exit")
     scheduler.set_defaults(run=_scheduler)
+    commands.add_parser(
+        "cpr-rotate", help="re-encrypt every stored CPR number under the first key of MO_CPR_KEYS"
+    ).set_defaults(run=_cpr_rotate)
     args = parser.parse_args(argv)
     sys.exit(args.run(args))
