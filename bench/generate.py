@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sqlite3
 import sys
@@ -53,6 +54,12 @@ from mo.db.tables import metadata, organisation, registrations
 from mo.model import MODELS, Model
 from mo.service import writes
 from mo.service.context import WriteContext
+
+BENCH_CPR_KEYS = "bench:YmVuY2gtb25seS1rZXktbm90LWEtc2VjcmV0LTMyYnk="
+"""The CPR key ring of every benchmark process (``MO_CPR_KEYS``): a dataset's CPR numbers
+are encrypted at rest, so the generator, the bench, its baselines and the served
+process must share one key. Synthetic data only; not a secret."""
+os.environ["MO_CPR_KEYS"] = BENCH_CPR_KEYS
 
 ZONE = ZoneInfo("Europe/Copenhagen")
 TODAY = date(2026, 11, 2)

@@ -27,6 +27,7 @@ import orjson
 from bench.generate import ACTOR, NOW, TODAY
 from bench.raw import Raw, grouped, like, validity
 from bench.writes import check_engagements, check_units, update_from
+from mo.db.tables import TABLES
 
 Body = dict[str, Any]
 
@@ -86,6 +87,28 @@ def _count(value: Any, *path: str) -> int:
     if not path:
         return 1
     return _count(value.get(path[0]), *path[1:])
+
+
+ENCRYPTED_CPR = "cpr_hash" in TABLES["person"].c
+"""Whether CPR numbers are encrypted at rest (found by keyed hash, shown decrypted)."""
+
+
+def _by_cpr(cpr: str) -> tuple[str, dict[str, Any]]:
+    """The condition that finds person ``pe`` by CPR number, and its parameter."""
+    if ENCRYPTED_CPR:
+        from mo.security.cpr import lookup_hash
+
+        return "pe.cpr_hash = :cpr", {"cpr": lookup_hash(cpr)}
+    return "pe.cpr_number = :cpr", {"cpr": cpr}
+
+
+def _cpr(stored: str | None) -> str | None:
+    """A stored CPR number as the API shows it."""
+    if stored is None or not ENCRYPTED_CPR:
+        return stored
+    from mo.security.cpr import decrypt
+
+    return decrypt(stored)
 
 
 def _live(alias: str, at: str = ":t") -> str:
@@ -304,6 +327,7 @@ query PersonPageFull($cpr: CPR!) {
 
 def person_page_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
     u = raw.uuid
+    where, by_cpr = _by_cpr(p.cpr)
     rows = raw.rows(
         f"""
         SELECT {raw.U('pe.uuid')}, pe.given_name, pe.surname, pe.cpr_number, pe.nickname_given_name,
@@ -315,15 +339,15 @@ def person_page_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
         LEFT JOIN org_unit x ON x.uuid = e.org_unit_uuid AND {_live('x')}
         LEFT JOIN class jf ON jf.uuid = e.job_function_uuid AND {_live('jf')}
         LEFT JOIN class et ON et.uuid = e.engagement_type_uuid AND {_live('et')}
-        WHERE pe.cpr_number = :cpr AND {_live('pe')}
+        WHERE {where} AND {_live('pe')}
         ORDER BY pe.uuid, e.uuid
         """,
-        {"t": raw.p_date(TODAY), "cpr": p.cpr},
+        {"t": raw.p_date(TODAY), **by_cpr},
     )
     objects = []
     for (uuid, given, surname, cpr, nick, seniority), engagements in grouped(rows, 6):
         objects.append({"uuid": u(uuid), "current": {
-            "given_name": given, "surname": surname, "cpr_number": cpr, "nickname_given_name": nick,
+            "given_name": given, "surname": surname, "cpr_number": _cpr(cpr), "nickname_given_name": nick,
             "seniority": seniority,
             "engagements": [
                 {"uuid": u(e), "user_key": k, "fraction": f, "validity": validity(lo, hi),
@@ -337,7 +361,8 @@ def person_page_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
 
 
 def person_page_full_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
-    u, params = raw.uuid, {"t": raw.p_date(TODAY), "cpr": p.cpr}
+    where, by_cpr = _by_cpr(p.cpr)
+    u, params = raw.uuid, {"t": raw.p_date(TODAY), **by_cpr}
     with _snapshot(raw):
         rows = raw.rows(
             f"""
@@ -348,7 +373,7 @@ def person_page_full_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
             LEFT JOIN engagement e ON e.person_uuid = pe.uuid AND {_live('e')}
             LEFT JOIN org_unit x ON x.uuid = e.org_unit_uuid AND {_live('x')}
             LEFT JOIN class jf ON jf.uuid = e.job_function_uuid AND {_live('jf')}
-            WHERE pe.cpr_number = :cpr AND {_live('pe')}
+            WHERE {where} AND {_live('pe')}
             ORDER BY pe.uuid, e.uuid
             """,
             params,
@@ -358,7 +383,7 @@ def person_page_full_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
             SELECT {raw.U('a.person_uuid')}, {raw.U('a.uuid')}, a.value, a.value2, c.name
             FROM person pe JOIN address a ON a.person_uuid = pe.uuid AND {_live('a')}
             LEFT JOIN class c ON c.uuid = a.address_type_uuid AND {_live('c')}
-            WHERE pe.cpr_number = :cpr AND {_live('pe')}
+            WHERE {where} AND {_live('pe')}
             ORDER BY a.uuid
             """,
             params,
@@ -368,7 +393,7 @@ def person_page_full_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
             SELECT {raw.U('i.person_uuid')}, {raw.U('i.uuid')}, i.user_key, s.name
             FROM person pe JOIN ituser i ON i.person_uuid = pe.uuid AND {_live('i')}
             LEFT JOIN itsystem s ON s.uuid = i.itsystem_uuid AND {_live('s')}
-            WHERE pe.cpr_number = :cpr AND {_live('pe')}
+            WHERE {where} AND {_live('pe')}
             ORDER BY i.uuid
             """,
             params,
@@ -377,7 +402,7 @@ def person_page_full_baseline(raw: Raw, p: Picks, variant: int) -> bytes:
     for (uuid, given, surname, cpr), engagements in grouped(rows, 4):
         person = u(uuid)
         objects.append({"uuid": person, "current": {
-            "given_name": given, "surname": surname, "cpr_number": cpr,
+            "given_name": given, "surname": surname, "cpr_number": _cpr(cpr),
             "engagements": [
                 {"uuid": u(e), "user_key": k, "validity": validity(lo, hi),
                  "org_unit": [] if x is None else [{"uuid": u(x), "name": xn}],
@@ -792,7 +817,7 @@ def pick(raw: Raw) -> Picks:
         manager_walk=walks.get(manager_unit, 0),
         unit=UUID(u(unit)),
         history_unit=UUID(u(history_unit)),
-        cpr=cpr,
+        cpr=_cpr(cpr) or "",
         search="anne sen",
         batch=batch,
         move=UUID(u(move)),
