@@ -143,6 +143,8 @@ class TokenValidator:
         iat = claims.get("iat")
         if isinstance(iat, (int, float)) and iat > now + self.leeway:
             raise TokenError("the token is not valid yet (issued in the future)")
+        if claims.get("typ", "Bearer") != "Bearer":
+            raise TokenError(f"not an access token (typ {claims.get('typ')!r})")
         if not isinstance(claims.get("sub"), str) or not claims["sub"]:
             raise TokenError("the token has no subject (sub)")
         return claims

@@ -7,13 +7,19 @@ HTTP, exactly as it would Keycloak's.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from authkit import ACCOUNTS, MO
 from issuer import Issuer, rsa_key
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from mo.app import create_app
+from mo.config import Settings
 
 FACET = 'mutation { facet_create(input: {user_key: "leaked", validity: {}}) { uuid } }'
 READ = "query { org_units { objects { uuid } } }"
@@ -51,6 +57,8 @@ BAD: dict[str, tuple[Mint, str]] = {
         lambda issuer: issuer.hs256_with_public_key(issuer.claims(ACCOUNTS["admin"])),
         "algorithm is 'HS256'",
     ),
+    "an ID token": (signed(typ="ID"), "not an access token"),
+    "no subject": (signed(sub=None), "no subject"),
     "unknown key id": (unknown_kid, "key 'ghost', which the realm does not have"),
     "garbage": (lambda issuer: "not-a-token", "malformed"),
     "missing token": (lambda issuer: None, "missing token"),
@@ -145,3 +153,17 @@ async def test_the_actor_of_a_write_is_the_token_subject(mo: MO) -> None:
     }
     me = await mo.ok("ad", "query { me { actor { uuid } username roles } }")
     assert me["me"] == {"actor": {"uuid": str(ACCOUNTS["ad"].sub)}, "username": "ad", "roles": ["service-ad"]}
+
+
+async def test_an_unreachable_identity_provider_is_503_not_a_pass(sqlite_engine: AsyncEngine) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    app = create_app(Settings(database_url=sqlite_engine.url.render_as_string(hide_password=False), keycloak_url=dead))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://mo") as client:
+            stranger = Issuer()
+            token = stranger.mint(stranger.claims(ACCOUNTS["admin"]))
+            response = await client.post("/graphql", json={"query": READ}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 503 and response.json()["reason"] == "the identity provider is unavailable"
