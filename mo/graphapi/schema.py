@@ -8,7 +8,9 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as alias_limit
+from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 
 from mo.auth.cpr import guard_cpr_fields
 from mo.graphapi.access_log import AccessLogQuery
@@ -42,6 +44,12 @@ class Schema(strawberry.Schema):
         return None
 
 
+#: Document limits as validation rules built once: the validation cache keys on
+#: the rules, so rules rebuilt per request (the limiter extensions' way) would
+#: make every request validate again.
+LIMITS = (depth_limit(20, None, None), alias_limit(100))
+
+
 @lru_cache
 def get_schema() -> strawberry.Schema:
     schema = Schema(
@@ -51,10 +59,9 @@ def get_schema() -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=False, scalar_map={**SCALAR_MAP, **EVENT_SCALARS}),
         extensions=[
             lambda: ParserCache(maxsize=256),
+            lambda: AddValidationRules(list(LIMITS)),
             lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=20),
             lambda: MaxTokensLimiter(max_token_count=20_000),
-            lambda: MaxAliasesLimiter(max_alias_count=100),
         ],
     )
     guard_cpr_fields(schema._schema)
