@@ -81,6 +81,9 @@ def versioned_table(name: str, metadata: MetaData, *columns: Column[object], ind
         sqlite_where=current,
     )
     Index(f"ix_{name}_history", table.c.uuid, table.c.reg_from)
+    # The effective-date scan: which current versions start or end in a range of days.
+    Index(f"ix_{name}_starts", table.c.valid_from, postgresql_where=current, sqlite_where=current)
+    Index(f"ix_{name}_ends", table.c.valid_to, postgresql_where=current, sqlite_where=current)
     for column in indexes:
         Index(
             f"ix_{name}_{column}",
