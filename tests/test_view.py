@@ -29,3 +29,15 @@ async def test_the_garbage_collector_runs_again_after_a_request(gql: Client) -> 
     error = await gql.error("mutation { employee_delete(uuid: \"6d5c6f4f-0000-4000-8000-000000000000\") { uuid } }")
     assert error["extensions"]["code"] == "NOT_FOUND"
     assert gc.isenabled()
+
+
+async def test_the_audit_log_lists_every_object_type(gql: Client) -> None:
+    """Each type's registration type must be in the schema, however modules were imported."""
+    from tests.seed import seed
+
+    await seed(gql)
+    data = await gql.ok("{ registrations { objects { __typename model } } }")
+    kinds = {(o["__typename"], o["model"]) for o in data["registrations"]["objects"]}
+    assert {"FacetRegistration", "ClassRegistration", "OrganisationUnitRegistration", "PersonRegistration"} <= {
+        name for name, _ in kinds
+    }

@@ -22,11 +22,7 @@ from mo.graphapi import inputs as i
 from mo.graphapi.context import context
 from mo.graphapi.records import ResponseValue
 from mo.graphapi.types.engagement import EngagementResponse
-from mo.graphapi.types.facet import FacetResponse
-from mo.graphapi.types.klass import ClassResponse
-from mo.graphapi.types.org_unit import OrganisationUnitResponse
 from mo.graphapi.types.organisation import Organisation, load_organisation
-from mo.graphapi.types.person import EmployeeResponse
 from mo.model import MODELS
 from mo.service import writes
 from mo.service.errors import InvalidInterval, MOError
@@ -183,14 +179,32 @@ async def _delete(info: Info, model: str, uuid: UUID) -> Any:
     return ResponseValue(uuid, ctx.default_window)
 
 
-def crud(model: str, prefix: str, title: str, create: type, update: type, terminate: type, response: Any) -> dict[str, Any]:
-    """The create/update/terminate/delete mutations of one type, from its inputs."""
+def crud(
+    model: str,
+    prefix: str,
+    title: str,
+    create: type,
+    update: type,
+    terminate: type,
+    response: Any,
+    *,
+    replace: bool = False,
+    always_valid: bool = False,
+    describe: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The create/update/terminate/delete mutations of one type, from its inputs.
+
+    ``replace``: an update replaces the whole version (classes and facets in v29).
+    ``always_valid``: created with no start and no end (persons; their input has
+    no validity). ``describe``: descriptions that say more than the generic ones.
+    """
 
     async def do_create(self: Any, info: Info, input: Any) -> Any:  # noqa: A002
-        return await _create(info, model, input.uuid, interval_of(input.validity), values_of(model, input, keep_null=False))
+        interval = Interval() if always_valid else interval_of(input.validity)
+        return await _create(info, model, input.uuid, interval, values_of(model, input, keep_null=False))
 
     async def do_update(self: Any, info: Info, input: Any) -> Any:  # noqa: A002
-        return await _update(info, model, input)
+        return await _update(info, model, input, replace=replace)
 
     async def do_terminate(self: Any, info: Info, input: Any) -> Any:  # noqa: A002
         return await _terminate(info, model, input)
@@ -202,21 +216,19 @@ def crud(model: str, prefix: str, title: str, create: type, update: type, termin
     do_update.__annotations__ = {"info": Info, "input": update, "return": response}
     do_terminate.__annotations__ = {"info": Info, "input": terminate, "return": response}
     do_delete.__annotations__ = {"info": Info, "uuid": UUID, "return": response}
+    text = {
+        "create": f"Create a {title}.",
+        "update": f"Replace a {title}'s values over a validity." if replace else f"Change a {title} over a validity.",
+        "terminate": f"End a {title}'s validity.",
+        "delete": f"Delete a {title}; its history stays readable.",
+        **(describe or {}),
+    }
+    resolvers = {"create": do_create, "update": do_update, "terminate": do_terminate, "delete": do_delete}
     return {
-        f"{prefix}_create": strawberry.mutation(
-            resolver=do_create, description=f"Create a {title}.", permission_classes=needs(f"create_{model}")
-        ),
-        f"{prefix}_update": strawberry.mutation(
-            resolver=do_update, description=f"Change a {title} over a validity.", permission_classes=needs(f"update_{model}")
-        ),
-        f"{prefix}_terminate": strawberry.mutation(
-            resolver=do_terminate, description=f"End a {title}'s validity.", permission_classes=needs(f"terminate_{model}")
-        ),
-        f"{prefix}_delete": strawberry.mutation(
-            resolver=do_delete,
-            description=f"Delete a {title}; its history stays readable.",
-            permission_classes=needs(f"delete_{model}"),
-        ),
+        f"{prefix}_{verb}": strawberry.mutation(
+            resolver=resolver, description=text[verb], permission_classes=needs(f"{verb}_{model}")
+        )
+        for verb, resolver in resolvers.items()
     }
 
 
@@ -227,6 +239,41 @@ def _lazy_response(model: str) -> Any:
 
 
 GENERATED: dict[str, Any] = {}
+GENERATED.update(
+    crud("facet", "facet", "facet", i.FacetCreateInput, i.FacetUpdateInput, i.FacetTerminateInput, _lazy_response("facet"), replace=True)
+)
+GENERATED.update(
+    crud("class", "class", "class", i.ClassCreateInput, i.ClassUpdateInput, i.ClassTerminateInput, _lazy_response("class"), replace=True)
+)
+GENERATED.update(
+    crud(
+        "person", "employee", "person",
+        i.EmployeeCreateInput, i.EmployeeUpdateInput, i.EmployeeTerminateInput, _lazy_response("person"),
+        always_valid=True,
+        describe={
+            "create": "Create a person, valid with no start and no end.",
+            "terminate": "End a person's validity and, with it, all their functions (future ones too); `vacate` leaves manager roles vacant instead.",
+            "delete": "Delete a person (and their functions); the history stays readable.",
+        },
+    )
+)
+GENERATED.update(
+    crud(
+        "org_unit", "org_unit", "organisation unit",
+        i.OrganisationUnitCreateInput, i.OrganisationUnitUpdateInput, i.OrganisationUnitTerminateInput, _lazy_response("org_unit"),
+        describe={
+            "update": "Change (rename, move, ...) a unit over a validity.",
+            "terminate": "End a unit's validity; refused while it has children or functions on the days it loses.",
+            "delete": "Delete a unit; refused while anything refers to it.",
+        },
+    )
+)
+GENERATED.update(
+    crud(
+        "engagement", "engagement", "engagement",
+        i.EngagementCreateInput, i.EngagementUpdateInput, i.EngagementTerminateInput, _lazy_response("engagement"),
+    )
+)
 for _model, _prefix, _name, _title in (
     ("address", "address", "Address", "address"),
     ("association", "association", "Association", "association"),
@@ -280,78 +327,6 @@ class Mutation:
             )
         return await load_organisation(info)
 
-    @strawberry.mutation(description="Create a facet.", permission_classes=needs("create_facet"))
-    async def facet_create(self, info: Info, input: i.FacetCreateInput) -> FacetResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _create(info, "facet", input.uuid, interval_of(input.validity), values_of("facet", input, keep_null=False))
-
-    @strawberry.mutation(description="Replace a facet's values over a validity.", permission_classes=needs("update_facet"))
-    async def facet_update(self, info: Info, input: i.FacetUpdateInput) -> FacetResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _update(info, "facet", input, replace=True)
-
-    @strawberry.mutation(description="End a facet's validity.", permission_classes=needs("terminate_facet"))
-    async def facet_terminate(self, info: Info, input: i.FacetTerminateInput) -> FacetResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _terminate(info, "facet", input)
-
-    @strawberry.mutation(description="Delete a facet; its history stays readable.", permission_classes=needs("delete_facet"))
-    async def facet_delete(self, info: Info, uuid: UUID) -> FacetResponse:  # type: ignore[valid-type]
-        return await _delete(info, "facet", uuid)
-
-    @strawberry.mutation(description="Create a class.", permission_classes=needs("create_class"))
-    async def class_create(self, info: Info, input: i.ClassCreateInput) -> ClassResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _create(info, "class", input.uuid, interval_of(input.validity), values_of("class", input, keep_null=False))
-
-    @strawberry.mutation(description="Replace a class's values over a validity.", permission_classes=needs("update_class"))
-    async def class_update(self, info: Info, input: i.ClassUpdateInput) -> ClassResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _update(info, "class", input, replace=True)
-
-    @strawberry.mutation(description="End a class's validity.", permission_classes=needs("terminate_class"))
-    async def class_terminate(self, info: Info, input: i.ClassTerminateInput) -> ClassResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _terminate(info, "class", input)
-
-    @strawberry.mutation(description="Delete a class; its history stays readable.", permission_classes=needs("delete_class"))
-    async def class_delete(self, info: Info, uuid: UUID) -> ClassResponse:  # type: ignore[valid-type]
-        return await _delete(info, "class", uuid)
-
-    @strawberry.mutation(description="Create a person, valid with no start and no end.", permission_classes=needs("create_person"))
-    async def employee_create(self, info: Info, input: i.EmployeeCreateInput) -> EmployeeResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _create(info, "person", input.uuid, Interval(), values_of("person", input, keep_null=False))
-
-    @strawberry.mutation(description="Change a person over a validity.", permission_classes=needs("update_person"))
-    async def employee_update(self, info: Info, input: i.EmployeeUpdateInput) -> EmployeeResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _update(info, "person", input)
-
-    @strawberry.mutation(description="End a person's validity and, with it, all their engagements.", permission_classes=needs("terminate_person"))
-    async def employee_terminate(self, info: Info, input: i.EmployeeTerminateInput) -> EmployeeResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _terminate(info, "person", input)
-
-    @strawberry.mutation(description="Delete a person (and their engagements); the history stays readable.", permission_classes=needs("delete_person"))
-    async def employee_delete(self, info: Info, uuid: UUID) -> EmployeeResponse:  # type: ignore[valid-type]
-        return await _delete(info, "person", uuid)
-
-    @strawberry.mutation(description="Create an organisation unit.", permission_classes=needs("create_org_unit"))
-    async def org_unit_create(self, info: Info, input: i.OrganisationUnitCreateInput) -> OrganisationUnitResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _create(
-            info, "org_unit", input.uuid, interval_of(input.validity), values_of("org_unit", input, keep_null=False)
-        )
-
-    @strawberry.mutation(description="Change (rename, move, ...) a unit over a validity.", permission_classes=needs("update_org_unit"))
-    async def org_unit_update(self, info: Info, input: i.OrganisationUnitUpdateInput) -> OrganisationUnitResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _update(info, "org_unit", input)
-
-    @strawberry.mutation(description="End a unit's validity; refused while it has children or engagements then.", permission_classes=needs("terminate_org_unit"))
-    async def org_unit_terminate(self, info: Info, input: i.OrganisationUnitTerminateInput) -> OrganisationUnitResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _terminate(info, "org_unit", input)
-
-    @strawberry.mutation(description="Delete a unit; refused while anything refers to it.", permission_classes=needs("delete_org_unit"))
-    async def org_unit_delete(self, info: Info, uuid: UUID) -> OrganisationUnitResponse:  # type: ignore[valid-type]
-        return await _delete(info, "org_unit", uuid)
-
-    @strawberry.mutation(description="Create an engagement.", permission_classes=needs("create_engagement"))
-    async def engagement_create(self, info: Info, input: i.EngagementCreateInput) -> EngagementResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _create(
-            info, "engagement", input.uuid, interval_of(input.validity), values_of("engagement", input, keep_null=False)
-        )
-
     @strawberry.mutation(description="Create several engagements in one transaction.", permission_classes=needs("create_engagement"))
     async def engagements_create(self, info: Info, input: list[i.EngagementCreateInput]) -> list[EngagementResponse]:  # type: ignore[valid-type]  # noqa: A002
         return [
@@ -359,18 +334,7 @@ class Mutation:
             for item in input
         ]
 
-    @strawberry.mutation(description="Change an engagement over a validity.", permission_classes=needs("update_engagement"))
-    async def engagement_update(self, info: Info, input: i.EngagementUpdateInput) -> EngagementResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _update(info, "engagement", input)
-
     @strawberry.mutation(description="Change several engagements in one transaction.", permission_classes=needs("update_engagement"))
     async def engagements_update(self, info: Info, input: list[i.EngagementUpdateInput]) -> list[EngagementResponse]:  # type: ignore[valid-type]  # noqa: A002
         return [await _update(info, "engagement", item) for item in input]
 
-    @strawberry.mutation(description="End an engagement's validity.", permission_classes=needs("terminate_engagement"))
-    async def engagement_terminate(self, info: Info, input: i.EngagementTerminateInput) -> EngagementResponse:  # type: ignore[valid-type]  # noqa: A002
-        return await _terminate(info, "engagement", input)
-
-    @strawberry.mutation(description="Delete an engagement; its history stays readable.", permission_classes=needs("delete_engagement"))
-    async def engagement_delete(self, info: Info, uuid: UUID) -> EngagementResponse:  # type: ignore[valid-type]
-        return await _delete(info, "engagement", uuid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +21,8 @@ from mo.graphapi.query import Query as RegistryQuery
 from mo.graphapi.response import AUDIT_TYPES, UnknownActor
 from mo.graphapi.types.address import DARAddress, DefaultAddress, MultifieldAddress
 from mo.graphapi.scalars import SCALAR_MAP
+from mo.graphapi.types.common import LAZY
+from mo.graphapi.types.fields import TARGETS
 
 
 @strawberry.type(name="Query", description="Every read of the registry and of its events.")
@@ -50,12 +53,20 @@ class Schema(strawberry.Schema):
 LIMITS = (depth_limit(20, None, None), alias_limit(100))
 
 
+def load_types() -> list[type]:
+    """Import every object type's module (most are referenced lazily) and return
+    the types only reachable through interfaces, which must be named to the schema."""
+    for _, module in TARGETS.values():
+        importlib.import_module(LAZY + module)
+    return [UnknownActor, DARAddress, DefaultAddress, MultifieldAddress, *AUDIT_TYPES.values()]
+
+
 @lru_cache
 def get_schema() -> strawberry.Schema:
     schema = Schema(
         query=Query,
         mutation=Mutation,
-        types=[UnknownActor, DARAddress, DefaultAddress, MultifieldAddress, *AUDIT_TYPES.values()],
+        types=load_types(),
         config=StrawberryConfig(auto_camel_case=False, scalar_map={**SCALAR_MAP, **EVENT_SCALARS}),
         extensions=[
             lambda: ParserCache(maxsize=256),
