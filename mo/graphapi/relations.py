@@ -6,7 +6,7 @@ within the window it was read through), so relations are "as of the same time".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 from uuid import UUID
 
 from strawberry.types import Info
@@ -17,6 +17,11 @@ from mo.graphapi.collection import PageInfoValue, PagedValue, collection
 from mo.graphapi.context import context
 from mo.graphapi.records import Record, ResponseValue
 from mo.graphapi.window import Window
+
+
+def page_of(uuids: Iterable[UUID], window: Window) -> PagedValue:
+    """One page holding each of ``uuids`` once, in order, read through ``window``."""
+    return PagedValue([ResponseValue(uuid, window) for uuid in dict.fromkeys(uuids)], PageInfoValue(None))
 
 
 def to_response(record: Record, column: str) -> ResponseValue | None:
@@ -66,8 +71,7 @@ async def referring(
     """The ``model`` objects whose ``column`` points at ``record``, as a page."""
     window = record.relation_window
     if flt is None and limit is None and cursor is None:
-        uuids = await context(info).loaders.reverse(model, column).load((record.uuid, window))
-        return PagedValue([ResponseValue(uuid, window) for uuid in uuids], PageInfoValue(None))
+        return page_of(await context(info).loaders.reverse(model, column).load((record.uuid, window)), window)
     table = TABLES[model]
     return await collection(info, model, flt, limit, cursor, extra=[table.c[column] == record.uuid], default=window)
 
@@ -82,8 +86,3 @@ async def referring_versions(
     chosen = (representative(versions, item.window) for versions, item in zip(found, page.objects))
     return [version for version in chosen if version is not None]
 
-
-def uuid_of(record: Record, column: str) -> UUID | None:
-    value = record.values.get(column)
-    assert value is None or isinstance(value, UUID)
-    return value

@@ -138,7 +138,7 @@ def response_types(model: str, version: type, name: str, title: str) -> tuple[ty
     class Response:
         uuid: UUID = strawberry.field(description=f"The {title}'s uuid.")
 
-        @strawberry.field(description=f"The version valid at `at` (default: now), as registered at `registration_time`.")
+        @strawberry.field(description="The version valid at `at` (default: now), as registered at `registration_time`.")
         async def current(
             self, info: Info, at: Optional[DateTime] = UNSET, registration_time: Optional[DateTime] = None
         ) -> Optional[version]:  # type: ignore[valid-type]

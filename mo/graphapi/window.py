@@ -24,9 +24,6 @@ class Window:
         inside = self.interval.intersect(interval)
         return Window(inside or self.interval, self.registration_time)
 
-    def at(self, day: date) -> Window:
-        return Window(Interval.day(day), self.registration_time)
-
 
 def resolve(
     start: Any,

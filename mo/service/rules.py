@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import and_, select
 
 from bitemporal import Interval, Version, covered, merge, overlapping, registered_at
-from mo.db.tables import TABLES, VERSIONED
+from mo.db.tables import TABLES
 from mo.model import MODELS, Field, Model, Ref
 from mo.service.context import WriteContext
 from mo.security.cpr import lookup_hash

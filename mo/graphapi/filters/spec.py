@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import strawberry
 from sqlalchemy import ColumnElement, Table
-from strawberry import UNSET
 
 if TYPE_CHECKING:
     from mo.graphapi.filters.compiler import Compiler
@@ -54,6 +53,3 @@ def make_input(name: str, description: str, fields: Iterable[FilterField], modul
 def fields_of(value: Any) -> dict[str, FilterField]:
     return getattr(type(value), "__filter_fields__", {})
 
-
-def is_set(value: Any) -> bool:
-    return value is not UNSET

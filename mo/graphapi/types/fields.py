@@ -19,7 +19,7 @@ from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
 from mo.graphapi.records import Record
-from mo.graphapi.relations import referring, referring_versions, to_response, to_version, to_versions
+from mo.graphapi.relations import page_of, referring, referring_versions, to_response, to_version, to_versions
 from mo.graphapi.scalars import Cursor, LimitInt
 from mo.graphapi.types.common import LAZY, RESPONSE_DEPRECATION, TYPE_DEPRECATION, UUID_DEPRECATION
 
@@ -207,12 +207,6 @@ def object_type(
     return cls
 
 
-def add(namespace: dict[str, Any], *parts: Rel | Reverse) -> None:
-    """Add the fields of ``parts`` to a class body being defined (``add(locals(), ...)``)."""
-    for part in parts:
-        namespace.update(part.fields())
-
-
 @dataclass(frozen=True, slots=True)
 class RelList:
     """A set of references held in one uuid-list column."""
@@ -227,20 +221,18 @@ class RelList:
     """Whether the deprecated field lists Responses (IT users' engagements) or versions."""
 
     def fields(self) -> dict[str, StrawberryField]:
-        from mo.graphapi.collection import PageInfoValue, PagedValue
         from mo.graphapi.context import context
-        from mo.graphapi.records import ResponseValue
 
         column, target, responses = self.column, self.target, self.old_of_responses
 
-        def values(record: Record) -> list[ResponseValue]:
-            return [ResponseValue(u, record.relation_window) for u in record.values.get(column) or ()]
+        def listed(record: Record) -> Any:
+            return page_of(record.values.get(column) or (), record.relation_window)
 
         async def page(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
-            return PagedValue(values(_rec(self)), PageInfoValue(None))
+            return listed(_rec(self))
 
         async def old(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
-            items = values(_rec(self))
+            items = listed(_rec(self)).objects
             if responses:
                 return items
             found = await context(info).loaders.versions(target).load_many([(i.uuid, i.window) for i in items])

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
 
-from mo.graphapi.collection import PageInfoValue, PagedValue
-from mo.graphapi.records import Record, ResponseValue
+from mo.graphapi.records import Record
+from mo.graphapi.relations import page_of
 from mo.graphapi.response import Validity, response_types
-from mo.graphapi.types.fields import Rel, lazy_filter, lazy_type, object_type, uuid_list
 from mo.graphapi.scalars import Cursor, LimitInt
-from typing import Optional
+from mo.graphapi.types.fields import Rel, lazy_filter, lazy_type, object_type, uuid_list
 
 
 async def _aspects(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
     assert isinstance(self, Record)
-    aspects = self.values.get("kle_aspects") or ()
-    return PagedValue([ResponseValue(u, self.relation_window) for u in aspects], PageInfoValue(None))
+    return page_of(self.values.get("kle_aspects") or (), self.relation_window)
 
 
 _aspects.__annotations__ = {

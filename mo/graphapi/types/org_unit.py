@@ -8,11 +8,10 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from mo.graphapi.collection import PageInfoValue, PagedValue
 from mo.graphapi.filters.inputs import OrgUnitboundmanagerfilter, OrgUnitboundownerfilter, ParentBoundOrganisationUnitFilter
 from mo.graphapi.managers import managers_of
 from mo.graphapi.records import Record, ResponseValue
-from mo.graphapi.relations import referring, referring_versions, to_version
+from mo.graphapi.relations import page_of, referring, referring_versions, to_version
 from mo.graphapi.response import Validity, response_types
 from mo.graphapi.scalars import Cursor, LimitInt
 from mo.graphapi.types.common import RESPONSE_DEPRECATION, lazy
@@ -74,8 +73,7 @@ async def _managers_response(
 ) -> Annotated["ManagerResponsePaged", lazy("manager")]:
     record = _rec(self)
     found = await managers_of(info, record, filter, inherit=inherit)
-    uuids = list(dict.fromkeys(m.uuid for m in found))
-    return PagedValue([ResponseValue(u, record.relation_window) for u in uuids], PageInfoValue(None))  # type: ignore[return-value]
+    return page_of((m.uuid for m in found), record.relation_window)  # type: ignore[return-value]
 
 
 @strawberry.field(

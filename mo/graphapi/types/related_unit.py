@@ -8,13 +8,11 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from mo.graphapi.collection import PageInfoValue, PagedValue
-from mo.graphapi.records import Record, ResponseValue
+from mo.graphapi.records import Record
+from mo.graphapi.relations import page_of
 from mo.graphapi.response import Validity, response_types
 from mo.graphapi.scalars import Cursor, LimitInt
-from mo.graphapi.types.fields import lazy_filter, lazy_type, object_type, uuid_of
-
-_ = uuid_of
+from mo.graphapi.types.fields import lazy_filter, lazy_type, object_type
 
 
 def _units(self: Any) -> list[UUID]:
@@ -24,7 +22,7 @@ def _units(self: Any) -> list[UUID]:
 
 async def _units_response(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
     assert isinstance(self, Record)
-    return PagedValue([ResponseValue(u, self.relation_window) for u in _units(self)], PageInfoValue(None))
+    return page_of(_units(self), self.relation_window)
 
 
 _units_response.__annotations__ = {
