@@ -102,7 +102,8 @@ async def _execute(
             result = await schema.execute(query, variables, context_value=ctx, operation_name=operation_name)
             errors = result.errors or []
             conflict = any(isinstance(cause(e), WriteConflict) for e in errors)
-            is_mutation = ctx.wrote or _is_mutation(schema, query, operation_name)
+            # Only needed for errors and the access log; a clean read skips the extra parse.
+            is_mutation = ctx.wrote or (bool(errors or access_log) and _is_mutation(schema, query, operation_name))
             committed = not errors
             if conflict and attempt + 1 < RETRIES:
                 continue
