@@ -37,6 +37,7 @@ from bench.generate import (
     NOW,
     SIZES,
     cache_key,
+    drop_postgresql,
     ensure_postgresql,
     ensure_sqlite,
     fresh_postgresql,
@@ -48,7 +49,8 @@ from mo.config import LOCAL_ADMIN
 from mo.db.engine import make_engine
 from mo.graphapi.view import execute
 
-RUN_DATABASE = "mo_bench_run"
+RUN_DATABASE = f"mo_bench_run_{os.getpid()}"
+"""Per process, so that two bench runs on one machine do not overwrite each other's copy."""
 GC_MODE = "default"
 """``--gc``: ``default``; ``off`` pauses the cyclic garbage collector during each GraphQL
 request (what a request-scoped GC pause in the service would give; the deferred
@@ -213,7 +215,7 @@ async def prepare(backend: str, size: str, seed: int) -> tuple[str, Raw]:
     """A fresh copy of the dataset for ``backend``: its SQLAlchemy URL and a raw connection."""
     if backend == "sqlite":
         source = await ensure_sqlite(SIZES[size], seed)
-        target = DATA / f"run-{source.name}"
+        target = DATA / f"run-{os.getpid()}-{source.name}"
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(source, target)
@@ -221,6 +223,16 @@ async def prepare(backend: str, size: str, seed: int) -> tuple[str, Raw]:
     template = await ensure_postgresql(SIZES[size], seed)
     url = await fresh_postgresql(template, RUN_DATABASE)
     return url, Raw.postgresql(f"postgresql://postgres@127.0.0.1:5432/{RUN_DATABASE}")
+
+
+async def discard(backend: str, url: str) -> None:
+    """Remove this process's copy of the dataset."""
+    if backend == "sqlite":
+        target = url.split("///", 1)[1]
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+    else:
+        await drop_postgresql(RUN_DATABASE)
 
 
 def machine() -> dict[str, str]:
@@ -322,6 +334,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             from bench.serve import served as serve
 
             served[backend] = serve(url, SMALL, PERSONS)
+        await discard(backend, url)
     startup: dict[str, float] = {}
     if not args.no_serve:
         from bench.serve import import_time
