@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement, Table
@@ -32,13 +34,51 @@ class FilterField:
     rather than "no condition"."""
 
 
+class _Names(Mapping[str, Any]):
+    """The names an annotation may use: ``module``'s, then the builtins; any other
+    name is an input type ``module`` defines later, referred to lazily."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self.scope = vars(sys.modules[module])
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.scope:
+            return self.scope[name]
+        if hasattr(builtins, name):
+            return getattr(builtins, name)
+        return Annotated[name, strawberry.lazy(self.module)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.scope)
+
+    def __len__(self) -> int:
+        return len(self.scope)
+
+
+def evaluate(annotation: str, module: str) -> Any:
+    """``annotation`` as a type, evaluated now in ``module``.
+
+    strawberry would evaluate a text annotation again (parsing it each time) on
+    every look at the field until the names it uses exist, which made building
+    the ~70 filter inputs take ~0.4 s; evaluated types are looked at once.
+    """
+    key = (annotation, module)
+    if key not in _EVALUATED:
+        _EVALUATED[key] = eval(annotation, {"__builtins__": {}}, _Names(module))  # noqa: S307 - our own declarations
+    return _EVALUATED[key]
+
+
+_EVALUATED: dict[tuple[str, str], Any] = {}
+
+
 def make_input(name: str, description: str, fields: Iterable[FilterField], module: str) -> type:
     """A strawberry input type named ``name`` with ``fields``, defined in ``module``."""
-    annotations: dict[str, str] = {}
+    annotations: dict[str, Any] = {}
     namespace: dict[str, Any] = {"__annotations__": annotations, "__module__": module, "__doc__": description}
     specs: dict[str, FilterField] = {}
     for field in fields:
-        annotations[field.name] = field.annotation
+        annotations[field.name] = evaluate(field.annotation, module)
         namespace[field.name] = strawberry.field(
             default=field.default, description=field.description, deprecation_reason=field.deprecation
         )
