@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from starlette.routing import Route
 from mo.auth.http import Authenticator, Unauthorized
 from mo.config import Settings, get_settings
 from mo.db.engine import make_engine
+from mo.graphapi.schema import get_schema
 from mo.graphapi.view import graphql_endpoint
 
 
@@ -39,11 +41,31 @@ async def index(request: Request) -> Response:
     return RedirectResponse("/graphql")
 
 
+def build_schema() -> None:
+    """Build the GraphQL schema now, so the first request does not wait for it.
+
+    The collector is paused while the schema's objects are made (it would only
+    walk them again and again), and the first time, everything made so far
+    (modules and schema, which live as long as the process) is moved out of its
+    sight with ``gc.freeze()``, so later collections need not visit it. Ends
+    with the collector on: ``mo serve`` turns it off for its imports.
+    """
+    first = get_schema.cache_info().currsize == 0
+    gc.disable()
+    try:
+        get_schema()
+        if first:
+            gc.freeze()
+    finally:
+        gc.enable()
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        build_schema()
         app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
         app.state.settings = settings
         app.state.auth = Authenticator(settings)

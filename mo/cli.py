@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from mo.config import get_settings
+if TYPE_CHECKING:
+    from mo.config import Settings
+
+
+def get_settings() -> Settings:
+    """The settings; imported on use, so `mo serve` can pause the collector first."""
+    from mo.config import get_settings
+
+    return get_settings()
 
 
 def _serve(args: argparse.Namespace) -> int:
+    # The imports and the schema make ~200k objects that live for good, and the
+    # collector would walk them again and again while they are made; the app's
+    # lifespan turns it on again once the schema is built (mo.app.build_schema).
+    gc.disable()
     import uvicorn
 
     from mo.app import create_app

@@ -10,6 +10,7 @@ import gc
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 import logging
 from datetime import datetime, timezone
 from typing import Any
@@ -19,7 +20,6 @@ from graphql import OperationType
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
 
 from bitemporal import WriteConflict
 from mo.auth import access_log as access_logs
@@ -141,10 +141,18 @@ def _is_mutation(schema: Any, query: str, operation_name: str | None) -> bool:
     return operation is not None and operation.operation == OperationType.MUTATION
 
 
+@lru_cache(maxsize=1)
+def graphiql_page() -> str:
+    """The GraphiQL page; its module is imported on the first GET only."""
+    from strawberry.http.ides import get_graphql_ide_html
+
+    return get_graphql_ide_html(graphql_ide="graphiql")
+
+
 async def graphql_endpoint(request: Request) -> Response:
     """GraphiQL (GET, public: it holds no data) and GraphQL (POST, authenticated)."""
     if request.method == "GET":
-        return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+        return HTMLResponse(graphiql_page())
     state = request.app.state
     try:
         principal = await state.auth.authenticate(request)
