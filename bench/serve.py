@@ -57,12 +57,25 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-def served(database_url: str, small: str, heavy: str, now: str | None = None) -> dict[str, float]:
+#: The first GraphQL request after start-up: one unit and its name.
+SMALL = "{ org_units(limit: 1) { objects { uuid current { name } } } }"
+
+#: Every unit valid on a day, with its name (5,000 units with L, ~520 with M).
+UNITS = '{ org_units(filter: {from_date: "2025-06-01"}) { objects { uuid current(at: "2025-06-01") { name } } } }'
+
+IDLE_S = 2.0
+"""The pause after a request before its RSS is read (the server idle again)."""
+
+
+def served(database_url: str, heavy: str, small: str = SMALL, units: str = UNITS) -> dict[str, float]:
     """Run ``mo serve`` on loopback against ``database_url``.
 
-    Measures the time to the first answer of ``/health/live`` and of a first
-    GraphQL request (``small``), and the resident memory when idle after the
-    start, after ``small``, and after ``heavy`` (the 10k-person page).
+    Measures, from the launch of the process, the time to the first answer of
+    ``/health/live`` and to the answer of a first GraphQL request (``small``,
+    sent as soon as ``/health/live`` answers: the start-up target). Then the
+    resident memory: right after start-up (idle: the schema is built before
+    ``/health/live`` answers), and idle again after ``small``, after ``heavy``
+    (the 10k-person page) and after ``units`` (the unit list), in that order.
     """
     port = _free_port()
     env = {**os.environ, "MO_DATABASE_URL": database_url}
@@ -73,6 +86,13 @@ def served(database_url: str, small: str, heavy: str, now: str | None = None) ->
     )
     base = f"http://127.0.0.1:{port}"
     result: dict[str, float] = {}
+
+    def idle_rss(key: str, query: str) -> None:
+        body = _post(f"{base}/graphql", query)
+        assert "errors" not in body, body
+        time.sleep(IDLE_S)
+        result[key] = rss_mib(process.pid)
+
     try:
         deadline = started + 60
         while True:
@@ -84,19 +104,16 @@ def served(database_url: str, small: str, heavy: str, now: str | None = None) ->
                 pass
             if time.perf_counter() > deadline or process.poll() is not None:
                 raise RuntimeError("mo serve did not answer within 60 s")
-            time.sleep(0.01)
+            time.sleep(0.005)
         result["first_response_s"] = time.perf_counter() - started
-        time.sleep(1)
         result["rss_started_mib"] = rss_mib(process.pid)
         body = _post(f"{base}/graphql", small)
+        result["first_graphql_s"] = time.perf_counter() - started
         assert "errors" not in body, body
-        result["first_graphql_s"] = time.perf_counter() - started - 1
-        time.sleep(1)
+        time.sleep(IDLE_S)
         result["rss_after_small_mib"] = rss_mib(process.pid)
-        body = _post(f"{base}/graphql", heavy)
-        assert "errors" not in body, body
-        time.sleep(2)
-        result["rss_after_10k_mib"] = rss_mib(process.pid)
+        idle_rss("rss_after_10k_mib", heavy)
+        idle_rss("rss_after_units_mib", units)
     finally:
         process.terminate()
         try:
