@@ -12,8 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from mo.config import sqlite_path
+from mo.db import inline_sqlite
+from mo.db.inline_sqlite import SnapshotConnection
 
 WRITE = "mo_write"
+SNAPSHOT = "mo_snapshot"
 
 
 def make_engine(url: str, echo: bool = False) -> AsyncEngine:
@@ -26,7 +29,14 @@ def make_engine(url: str, echo: bool = False) -> AsyncEngine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        database = str(path)
+
+        async def connect() -> SnapshotConnection:
+            connection = inline_sqlite.connect(database, timeout=30, isolation_level=None)
+            await connection
+            return connection
+
+        engine = create_async_engine(url, echo=echo, async_creator=connect)
         _sqlite_transactions(engine)
         return engine
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -35,7 +45,7 @@ def make_engine(url: str, echo: bool = False) -> AsyncEngine:
 def _sqlite_transactions(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
-        dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -45,7 +55,13 @@ def _sqlite_transactions(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(WRITE):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif options.get(SNAPSHOT):
+            conn.connection.driver_connection.begin_snapshot()
+        else:
+            conn.exec_driver_sql("BEGIN")
 
 
 @asynccontextmanager
@@ -59,9 +75,15 @@ async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnectio
 
 @asynccontextmanager
 async def read_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection in a read-only snapshot (REPEATABLE READ on PostgreSQL)."""
+    """A connection in a read-only snapshot (REPEATABLE READ on PostgreSQL).
+
+    On SQLite its statements run on the event loop's thread: see
+    :mod:`mo.db.inline_sqlite` for why that is safe and what it costs.
+    """
     async with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        else:
+            conn = await conn.execution_options(**{SNAPSHOT: True})
         async with conn.begin():
             yield conn

@@ -1,0 +1,139 @@
+"""Read and write transactions: writers take turns, readers never wait for them.
+
+On SQLite a read snapshot runs its statements on the event loop's thread
+(``mo.db.inline_sqlite``); these tests pin down what that must not change.
+Orderings are observed through events, never through timings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from mo.db import inline_sqlite
+from mo.db.engine import read_transaction, write_transaction
+from mo.db.tables import event_namespace
+
+OWNER = uuid4()
+
+
+async def _add(conn: AsyncConnection, name: str) -> None:
+    await conn.execute(insert(event_namespace).values(name=name, owner=OWNER, public=False))
+
+
+async def _names(conn: AsyncConnection) -> list[str]:
+    return list((await conn.execute(select(event_namespace.c.name).order_by(event_namespace.c.name))).scalars())
+
+
+async def _read_names(engine: AsyncEngine) -> list[str]:
+    async with read_transaction(engine) as conn:
+        return await _names(conn)
+
+
+def _is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+async def test_a_second_writer_waits_until_the_first_commits(engine: AsyncEngine) -> None:
+    entered = asyncio.Event()
+    order: list[str] = []
+
+    async def second() -> None:
+        async with write_transaction(engine) as conn:
+            entered.set()
+            order.append("second writes")
+            await _add(conn, "b")
+
+    async with write_transaction(engine) as conn:
+        await _add(conn, "a")
+        if _is_sqlite(engine):
+            # BEGIN IMMEDIATE: the second writer waits for the lock (on its worker
+            # thread, so this loop keeps running and can commit the first).
+            task = asyncio.create_task(second())
+            for _ in range(20):
+                await asyncio.sleep(0.01)
+            assert not entered.is_set(), "a second SQLite writer began while the first held the lock"
+        order.append("first commits")
+    if not _is_sqlite(engine):
+        task = asyncio.create_task(second())
+    await task
+    assert order == ["first commits", "second writes"]
+    assert await _read_names(engine) == ["a", "b"]
+
+
+async def test_a_read_is_not_blocked_by_a_writer_in_progress(engine: AsyncEngine) -> None:
+    async with write_transaction(engine) as conn:
+        await _add(conn, "committed")
+    async with write_transaction(engine) as writer:
+        await _add(writer, "uncommitted")
+        # The writer holds the lock and has not committed: a read completes at once
+        # (on SQLite inline, on this very loop) and does not see the pending row.
+        assert await _read_names(engine) == ["committed"]
+    assert await _read_names(engine) == ["committed", "uncommitted"]
+
+
+async def test_a_reader_sees_one_snapshot_for_its_whole_transaction(engine: AsyncEngine) -> None:
+    async with write_transaction(engine) as conn:
+        await _add(conn, "before")
+    async with read_transaction(engine) as reader:
+        assert await _names(reader) == ["before"]
+        async with write_transaction(engine) as conn:
+            await _add(conn, "during")
+        assert await _names(reader) == ["before"], "a committed write leaked into a running snapshot"
+    assert await _read_names(engine) == ["before", "during"]
+
+
+async def test_a_read_transaction_refuses_to_write(engine: AsyncEngine) -> None:
+    with pytest.raises(DBAPIError):
+        async with read_transaction(engine) as conn:
+            await _add(conn, "nope")
+    # The refusal leaves the pooled connections fit for writing and reading.
+    for name in ("x", "y", "z"):
+        async with write_transaction(engine) as conn:
+            await _add(conn, name)
+        assert (await _read_names(engine))[-1] == name
+
+
+async def test_a_failed_statement_in_a_snapshot_leaves_the_connection_usable(engine: AsyncEngine) -> None:
+    with pytest.raises(DBAPIError):
+        async with read_transaction(engine) as conn:
+            await conn.execute(text("SELECT no_such_column FROM event_namespace"))
+    async with write_transaction(engine) as conn:
+        await _add(conn, "after")
+    assert await _read_names(engine) == ["after"]
+
+
+async def test_large_reads_return_every_row(engine: AsyncEngine) -> None:
+    rows = inline_sqlite.INLINE_ROWS * 2 + 7
+    count = text(
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < :rows) SELECT x FROM n"
+    ).bindparams(rows=rows)
+    names = [f"n{i:04}" for i in range(inline_sqlite.INLINE_PARAMETERS + 50)]
+    async with write_transaction(engine) as conn:
+        for name in names[:10]:
+            await _add(conn, name)
+    async with read_transaction(engine) as conn:
+        assert list((await conn.execute(count)).scalars()) == list(range(1, rows + 1))
+        many = select(func.count()).select_from(event_namespace).where(event_namespace.c.name.in_(names))
+        assert (await conn.execute(many)).scalar() == 10
+
+
+async def test_sqlite_snapshots_run_inline_and_writes_do_not(engine: AsyncEngine) -> None:
+    if not _is_sqlite(engine):
+        pytest.skip("PostgreSQL has no inline snapshots")
+    async with read_transaction(engine) as conn:
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert isinstance(driver, inline_sqlite.SnapshotConnection)
+        await _names(conn)
+        assert driver.inline
+    assert not driver.inline
+    async with write_transaction(engine) as conn:
+        raw = await conn.get_raw_connection()
+        assert not raw.driver_connection.inline
+        await _add(conn, "w")
