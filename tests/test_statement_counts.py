@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from tests.conftest import Client
-from tests.seed import ENGAGEMENT, PERSON, UNIT, Seed, create, engagement_input, seed
+from tests.seed import CLASS, ENGAGEMENT, FACET, PERSON, UNIT, Seed, create, engagement_input, seed
 
 TREE = """
 {
@@ -43,6 +43,16 @@ query ($uuid: UUID!) {
   }
 }
 """
+
+INHERITED_MANAGERS = """
+{
+  org_units {
+    objects { current { name managers(inherit: true) { person { given_name } manager_type { name } } } }
+  }
+}
+"""
+
+MANAGER = "mutation ($input: ManagerCreateInput!) { manager_create(input: $input) { uuid } }"
 
 
 async def _unit(gql: Client, s: Seed, name: str, parent: str) -> str:
@@ -113,3 +123,20 @@ async def test_as_known_at_a_registration_time_costs_the_same(gql: Client) -> No
         await _staff(gql, s, s.grandchild, 4, end="2030-01-01")
 
     await _same_count_as_it_grows(gql, query, 6, grow)
+
+
+async def test_inherited_managers_cost_the_same_whatever_the_depth(gql: Client) -> None:
+    s = await seed(gql)
+    facet = await create(gql, FACET, {"user_key": "manager_type", "validity": {}})
+    kind = await create(gql, CLASS, {"user_key": "boss", "name": "Chef", "facet_uuid": facet, "validity": {}})
+    await create(gql, MANAGER, {"person": s.person, "org_unit": s.root, "responsibility": [], "manager_level": kind,
+                                "manager_type": kind, "validity": {"from": "2015-01-01"}})
+
+    async def grow() -> None:
+        parent = s.child
+        for depth in range(4):
+            parent = await _unit(gql, s, f"Niveau {depth}", parent)
+
+    # units page, unit versions, the units above them (one recursive statement), manager
+    # roles of every unit on the way, their versions, then persons and manager types
+    await _same_count_as_it_grows(gql, INHERITED_MANAGERS, 7, grow)

@@ -16,6 +16,7 @@ from mo.auth.scope import OwnerScope
 from mo.db.engine import read_transaction, write_transaction
 from mo.db.tables import registrations
 from mo.events.outbox import record_registration
+from mo.graphapi.ancestors import AncestorKey, Ancestry, Batch, load_ancestries
 from mo.graphapi.loaders import Loaders
 from mo.graphapi.window import Window
 from mo.service.context import WriteContext
@@ -46,6 +47,10 @@ class RequestContext:
         self.log_reads = False
         self.statements = 0
         self.loaders = Loaders(self.execute)
+        #: A unit and everything above it, for inherited managers (see mo.graphapi.managers).
+        self.ancestors: Batch[AncestorKey, Ancestry] = Batch(
+            lambda keys: load_ancestries(self.execute, engine.dialect.name, keys)
+        )
         self._stack = AsyncExitStack()
         self._conn: AsyncConnection | None = None
         self._write: WriteContext | None = None
