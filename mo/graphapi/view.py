@@ -18,6 +18,7 @@ from uuid import UUID
 
 from graphql import OperationType
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -28,6 +29,7 @@ from mo.auth.principal import Principal
 from mo.graphapi.context import RequestContext
 from mo.graphapi.errors import cause, format_error
 from mo.graphapi.schema import get_schema
+from mo.memory import LARGE_ANSWER, release
 
 log = logging.getLogger(__name__)
 RETRIES = 3
@@ -176,4 +178,21 @@ async def graphql_endpoint(request: Request) -> Response:
         principal=principal,
         access_log=state.settings.access_log,
     )
-    return JSONResponse(body)
+    response = JSONResponse(body)
+    if len(response.body) >= LARGE_ANSWER or _RELEASE_PENDING:
+        response.background = BackgroundTask(release_when_idle)
+    return response
+
+
+async def release_when_idle() -> None:
+    """Give the memory of large answers back (``mo.memory.release``) once no
+    request is in flight; while one is, the last to finish does it."""
+    global _RELEASE_PENDING
+    if _IN_FLIGHT:
+        _RELEASE_PENDING = True
+        return
+    _RELEASE_PENDING = False
+    release()
+
+
+_RELEASE_PENDING = False

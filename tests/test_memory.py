@@ -1,0 +1,78 @@
+"""Memory is given back after large answers, once no request is in flight."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import weakref
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mo.app import create_app
+from mo.config import Settings
+from mo.graphapi import view
+from mo.memory import release
+
+UNITS = "{ org_units { objects { uuid } } }"
+
+
+class Node:
+    def __init__(self) -> None:
+        self.other: Node | None = None
+
+
+def test_release_collects_unreachable_cycles() -> None:
+    gc.disable()
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        alive = weakref.ref(a)
+        del a, b
+        assert alive() is not None
+        release()
+        assert alive() is None
+    finally:
+        gc.enable()
+
+
+async def post_units(sqlite_template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "mo.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = create_app(Settings(database_url=f"sqlite+aiosqlite:///{path}", keycloak_url=None))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 5555))
+        async with httpx.AsyncClient(transport=transport, base_url="http://mo") as client:
+            response = await client.post("/graphql", json={"query": UNITS})
+            assert response.status_code == 200, response.text
+
+
+async def test_a_large_answer_is_followed_by_a_release(
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    releases: list[None] = []
+    monkeypatch.setattr(view, "release", lambda: releases.append(None))
+    monkeypatch.setattr(view, "LARGE_ANSWER", 1)
+    await post_units(sqlite_template, tmp_path)
+    assert len(releases) == 1
+
+
+async def test_a_small_answer_is_not_followed_by_a_release(
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    releases: list[None] = []
+    monkeypatch.setattr(view, "release", lambda: releases.append(None))
+    await post_units(sqlite_template, tmp_path)
+    assert releases == []
+
+
+async def test_the_release_waits_for_the_last_request_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
+    releases: list[None] = []
+    monkeypatch.setattr(view, "release", lambda: releases.append(None))
+    monkeypatch.setattr(view, "_IN_FLIGHT", 1)
+    await view.release_when_idle()
+    assert releases == [] and view._RELEASE_PENDING
+    monkeypatch.setattr(view, "_IN_FLIGHT", 0)
+    await view.release_when_idle()
+    assert releases == [None] and not view._RELEASE_PENDING
