@@ -41,7 +41,7 @@ async def index(request: Request) -> Response:
     return RedirectResponse("/graphql")
 
 
-def build_schema() -> None:
+def prepare_schema() -> None:
     """Build the GraphQL schema now, so the first request does not wait for it.
 
     The collector is paused while the schema's objects are made (it would only
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        build_schema()
+        prepare_schema()
         app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
         app.state.settings = settings
         app.state.auth = Authenticator(settings)

@@ -24,7 +24,7 @@ def get_settings() -> Settings:
 def _serve(args: argparse.Namespace) -> int:
     # The imports and the schema make ~200k objects that live for good, and the
     # collector would walk them again and again while they are made; the app's
-    # lifespan turns it on again once the schema is built (mo.app.build_schema).
+    # lifespan turns it on again once the schema is built (mo.app.prepare_schema).
     gc.disable()
     import uvicorn
 

@@ -40,7 +40,7 @@ def release() -> bool:
     """Collect unreachable cycles and return free heap pages to the OS.
 
     Takes a full collection (~0.1–0.3 s after a 10k-person page, less for
-    smaller answers: the modules and schema are frozen, ``mo.app.build_schema``).
+    smaller answers: the modules and schema are frozen, ``mo.app.prepare_schema``).
     Returns whether glibc gave memory back.
     """
     gc.collect()

@@ -64,7 +64,7 @@ async def test_graphiql_is_served_on_get(sqlite_template: Path, tmp_path: Path) 
 def test_the_graphiql_page_is_not_imported_at_start_up() -> None:
     """strawberry.http.ides is needed for GET /graphql only (and takes ~0.1 s to import)."""
     code = (
-        "import sys; from mo.app import create_app, build_schema; create_app(); build_schema(); "
+        "import sys; from mo.app import create_app, prepare_schema; create_app(); prepare_schema(); "
         "print('strawberry.http.ides' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
