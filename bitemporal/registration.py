@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import MetaData, Table, func, insert, select
+from sqlalchemy import ColumnElement, MetaData, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bitemporal.tables import registration_object_table, registration_table
@@ -89,26 +90,30 @@ class Registrar:
         written again: its rows from the first write close at the same time, as
         empty ``[T, T)`` registrations that no read ever sees.
         """
-        registration = self._registration
-        mine = (model, uuid) in self._touched
-        if registration is None:
-            registration = await self._begin(latest)
-        elif not mine and latest is not None and latest >= registration.time:
-            raise WriteConflict(f"{model} {uuid} was registered at {latest}, after this transaction began writing")
-        if not mine:
-            await self._conn.execute(
-                insert(self._tables.registration_object).values(
-                    registration_id=registration.id, model=model, uuid=uuid
-                )
-            )
-            self._touched.add((model, uuid))
-        return registration
+        if self._registration is None:
+            await self.begin(latest)
+        else:
+            self.check({uuid: latest}, model)
+        return await self.claim(model, [uuid])
 
-    async def _begin(self, latest: datetime | None) -> Registration:
+    async def begin(self, latest: datetime | ColumnElement[Any] | None = None) -> Registration:
+        """Create the transaction's registration (once; later calls return it).
+
+        ``latest`` is the floor from the objects about to be written: a time, or a
+        scalar SQL expression for it that is read together with the newest
+        registration time in the database, in the same statement.
+        """
+        if self._registration is not None:
+            return self._registration
         table = self._tables.registration
-        newest = await self._conn.scalar(select(func.max(table.c.time)))
+        newest: Any = func.max(table.c.time)
+        if isinstance(latest, ColumnElement):
+            row = (await self._conn.execute(select(newest.label("newest"), latest.label("latest")))).one()
+            floors: tuple[Any, ...] = (row.newest, row.latest)
+        else:
+            floors = (await self._conn.scalar(select(newest)), latest)
         time = self._clock()
-        for floor in (newest, latest):
+        for floor in floors:
             if floor is not None and time <= floor:
                 time = floor + TICK
         row_id = await self._conn.scalar(
@@ -117,3 +122,33 @@ class Registrar:
         assert row_id is not None
         self._registration = Registration(row_id, time, self._actor, self._note)
         return self._registration
+
+    def untouched(self, model: str, uuids: Collection[UUID]) -> list[UUID]:
+        """The objects of ``uuids`` this transaction has not written yet."""
+        return [uuid for uuid in uuids if (model, uuid) not in self._touched]
+
+    def check(self, latest: Mapping[UUID, datetime | None], model: str) -> None:
+        """Refuse objects registered (by another transaction) at or after this registration.
+
+        ``latest``: each object's newest registration time, read under its lock.
+        Objects this transaction wrote already are not checked.
+        """
+        registration = self._registration
+        assert registration is not None, "check() needs begin() first"
+        for uuid, time in latest.items():
+            if (model, uuid) in self._touched or time is None or time < registration.time:
+                continue
+            raise WriteConflict(f"{model} {uuid} was registered at {time}, after this transaction began writing")
+
+    async def claim(self, model: str, uuids: Collection[UUID]) -> Registration:
+        """Record that the registration writes ``uuids`` (one executemany for all)."""
+        registration = self._registration
+        assert registration is not None, "claim() needs begin() first"
+        new = list(dict.fromkeys(self.untouched(model, uuids)))
+        if new:
+            await self._conn.execute(
+                insert(self._tables.registration_object),
+                [{"registration_id": registration.id, "model": model, "uuid": uuid} for uuid in new],
+            )
+            self._touched.update((model, uuid) for uuid in new)
+        return registration

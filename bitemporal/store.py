@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import Select, Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bitemporal.queries import registered_at, to_version
@@ -15,14 +16,26 @@ from bitemporal.registration import Registrar
 from bitemporal.tables import value_columns
 from bitemporal.versions import Version, diff, ordered
 
+T = TypeVar("T")
+
+
+#: Objects per statement when a bulk read or close lists them by key (SQLite allows
+#: 32,766 bound parameters, psycopg 65,535).
+CHUNK = 5000
+
+Change = tuple[UUID, Sequence[Version], Sequence[Version]]
+"""One object's write: (uuid, its versions as read under the lock, its new versions)."""
+
 
 class VersionedTable:
     """The write path of one versioned table.
 
-    A write is: ``lock`` the object, read its ``current`` versions, compute the new
+    A write is: ``lock`` the objects, read their ``current`` versions, compute the new
     versions with ``bitemporal.versions``, then ``replace``. Locking first makes
     concurrent writers to one object take turns, so none of them computes from a
-    stale read.
+    stale read. Each step has a bulk form (``lock_many``, ``current_many``,
+    ``replace_many``) whose statements do not multiply with the number of objects;
+    the one-object forms are their N=1 case.
     """
 
     def __init__(self, table: Table, model: str | None = None) -> None:
@@ -31,13 +44,25 @@ class VersionedTable:
         self.fields: tuple[str, ...] = tuple(value_columns(table))
 
     async def lock(self, conn: AsyncConnection, uuid: UUID) -> None:
-        """Serialise writers of ``uuid`` until the transaction ends.
+        """Serialise writers of ``uuid`` until the transaction ends."""
+        await self.lock_many(conn, [uuid])
 
-        PostgreSQL takes a transaction-scoped advisory lock. SQLite allows one
-        writing transaction at a time (``BEGIN IMMEDIATE``), so nothing more is needed.
+    async def lock_many(self, conn: AsyncConnection, uuids: Iterable[UUID]) -> None:
+        """Serialise writers of ``uuids`` until the transaction ends, in one statement.
+
+        PostgreSQL takes transaction-scoped advisory locks, in key order so that two
+        bulk writers cannot deadlock. SQLite allows one writing transaction at a
+        time (``BEGIN IMMEDIATE``), so nothing more is needed.
         """
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(self.model, uuid)})
+        if conn.dialect.name != "postgresql":
+            return
+        keys = sorted({lock_key(self.model, uuid) for uuid in uuids})
+        if len(keys) == 1:
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": keys[0]})
+        elif keys:
+            await conn.execute(
+                text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"), {"keys": keys}
+            )
 
     async def current(
         self, conn: AsyncConnection, uuid: UUID, registration_time: datetime | None = None
@@ -49,10 +74,35 @@ class VersionedTable:
         )
         return [to_version(row, self.fields) for row in rows]
 
+    async def current_many(self, conn: AsyncConnection, uuids: Iterable[UUID]) -> dict[UUID, list[Version]]:
+        """The current versions of each of ``uuids`` (an empty list when it has none)."""
+        t = self.table
+        wanted = list(dict.fromkeys(uuids))
+        result: dict[UUID, list[Version]] = {uuid: [] for uuid in wanted}
+        for chunk in _chunks(wanted):
+            condition = t.c.uuid == chunk[0] if len(chunk) == 1 else t.c.uuid.in_(chunk)
+            rows = await conn.execute(select(t).where(condition, registered_at(t, None)).order_by(t.c.valid_from))
+            for row in rows:
+                result[row.uuid].append(to_version(row, self.fields))
+        return result
+
     async def latest_registration(self, conn: AsyncConnection, uuid: UUID) -> datetime | None:
         """The newest registration time found on any row of the object."""
+        latest: datetime | None = await conn.scalar(self._latest([uuid]))
+        return latest
+
+    async def latest_many(self, conn: AsyncConnection, uuids: Sequence[UUID]) -> dict[UUID, datetime | None]:
+        """The newest registration time on any row of each object (None: never registered)."""
         t = self.table
-        return await conn.scalar(select(func.max(func.coalesce(t.c.reg_to, t.c.reg_from))).where(t.c.uuid == uuid))
+        result: dict[UUID, datetime | None] = dict.fromkeys(uuids)
+        for chunk in _chunks(list(uuids)):
+            rows = await conn.execute(
+                select(t.c.uuid, func.max(func.coalesce(t.c.reg_to, t.c.reg_from)))
+                .where(t.c.uuid.in_(chunk))
+                .group_by(t.c.uuid)
+            )
+            result.update({row[0]: row[1] for row in rows})
+        return result
 
     async def exists(self, conn: AsyncConnection, uuid: UUID) -> bool:
         """True when the object has ever been registered (even if deleted since)."""
@@ -72,18 +122,42 @@ class VersionedTable:
         ``old`` must be what ``current`` returned under the lock. Unchanged versions
         stay as they are; returns False (and registers nothing) if nothing changed.
         """
-        closed, inserted = diff(old, ordered(new))
-        if not closed and not inserted:
-            return False
-        latest = await self.latest_registration(conn, uuid)
-        registration = await registrar.for_object(self.model, uuid, latest)
+        return bool(await self.replace_many(conn, registrar, [(uuid, old, new)]))
+
+    async def replace_many(self, conn: AsyncConnection, registrar: Registrar, changes: Iterable[Change]) -> list[UUID]:
+        """``replace`` for many objects (each at most once), in a constant number of statements.
+
+        Returns the objects that changed. Statements: the registration (on the
+        transaction's first write, its floor read in the same statement) or the
+        objects' latest registrations (on later writes), their
+        ``registration_object`` rows, one ``UPDATE`` closing every replaced row
+        and one insert of every new row.
+        """
+        closing: list[int | None] = []
+        inserting: list[tuple[UUID, Version]] = []
+        changed: list[UUID] = []
+        for uuid, old, new in changes:
+            closed, inserted = diff(old, ordered(new))
+            if not closed and not inserted:
+                continue
+            changed.append(uuid)
+            closing.extend(v.row_id for v in closed)
+            inserting.extend((uuid, v) for v in inserted)
+        if not changed:
+            return []
+        if None in closing:
+            raise ValueError("versions to close must come from the store (row_id missing)")
+        if registrar.registration is None:
+            await registrar.begin(self._latest(changed).scalar_subquery())
+        else:
+            untouched = registrar.untouched(self.model, changed)
+            if untouched:
+                registrar.check(await self.latest_many(conn, untouched), self.model)
+        registration = await registrar.claim(self.model, changed)
         t = self.table
-        if closed:
-            ids = [v.row_id for v in closed]
-            if None in ids:
-                raise ValueError("versions to close must come from the store (row_id missing)")
+        for ids in _chunks(closing):
             await conn.execute(update(t).where(t.c.id.in_(ids)).values(reg_to=registration.time))
-        if inserted:
+        if inserting:
             await conn.execute(
                 insert(t),
                 [
@@ -96,10 +170,20 @@ class VersionedTable:
                         "reg_from": registration.time,
                         "reg_to": None,
                     }
-                    for version in inserted
+                    for uuid, version in inserting
                 ],
             )
-        return True
+        return changed
+
+    def _latest(self, uuids: Sequence[UUID]) -> Select[Any]:
+        t = self.table
+        condition = t.c.uuid == uuids[0] if len(uuids) == 1 else t.c.uuid.in_(uuids)
+        return select(func.max(func.coalesce(t.c.reg_to, t.c.reg_from))).where(condition)
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 def lock_key(model: str, uuid: UUID) -> int:

@@ -101,10 +101,24 @@ def terminate(versions: Sequence[Version], interval: Interval) -> list[Version]:
 
 
 def diff(old: Sequence[Version], new: Sequence[Version]) -> tuple[list[Version], list[Version]]:
-    """The stored versions to close and the new versions to insert."""
-    kept = [v for v in old if v in new]
-    closed = [v for v in old if v not in kept]
-    inserted = [v for v in new if v not in kept]
+    """The stored versions to close and the new versions to insert.
+
+    A version is kept when the other side has an equal one (same interval, same
+    values); versions are matched by interval first, so this is linear.
+    """
+    by_interval: dict[Interval, list[Version]] = {}
+    for version in old:
+        by_interval.setdefault(version.interval, []).append(version)
+    kept: list[Version] = []
+    inserted: list[Version] = []
+    for version in new:
+        same = [v for v in by_interval.get(version.interval, ()) if v.values == version.values]
+        if same:
+            kept.extend(same)
+        else:
+            inserted.append(version)
+    kept_ids = {id(v) for v in kept}
+    closed = [v for v in old if id(v) not in kept_ids]
     return closed, inserted
 
 
