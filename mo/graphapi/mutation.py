@@ -114,6 +114,19 @@ def client_names(model: str) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def listed() -> Iterator[None]:
+    """Say which item of a list input an error is about, in the message and ``extensions.index``."""
+    try:
+        yield
+    except MOError as error:
+        if error.index is not None:
+            error.message = f"{error.message} (input item {error.index})"
+            error.args = (error.message,)
+            error.extensions = {**(error.extensions or {}), "index": error.index}
+        raise
+
+
 def values_of(model: str, data: Any, *, keep_null: bool) -> dict[str, Any]:
     """The model values an input sets. ``keep_null``: an explicit null clears."""
     values: dict[str, Any] = {}
@@ -171,6 +184,34 @@ async def _terminate(info: Info, model: str, data: Any) -> Any:
             await ctx.writer(), MODELS[model], data.uuid, interval, vacate=bool(getattr(data, "vacate", False))
         )
     return ResponseValue(data.uuid, ctx.default_window)
+
+
+async def _create_many(info: Info, model: str, items: list[Any]) -> list[Any]:
+    """Create every item in one bulk write (``writes.create_many``)."""
+    ctx = context(info)
+    entries = []
+    with listed(), client_names(model):
+        for index, item in enumerate(items):
+            with writes.at_item(index):
+                entries.append((item.uuid, interval_of(item.validity), values_of(model, item, keep_null=False)))
+        created = await writes.create_many(await ctx.writer(), MODELS[model], entries)
+    return [ResponseValue(uuid, ctx.default_window) for uuid in created]
+
+
+async def _update_many(info: Info, model: str, items: list[Any], *, replace: bool = False) -> list[Any]:
+    """Apply every item, in list order, in one bulk write (``writes.update_many``)."""
+    ctx = context(info)
+    fields = set(FIELDS[model].values())
+    entries = []
+    with listed(), client_names(model):
+        for index, item in enumerate(items):
+            with writes.at_item(index):
+                changes = values_of(model, item, keep_null=True)
+                if replace:
+                    changes = {field: changes.get(field) for field in fields}
+                entries.append((item.uuid, interval_of(item.validity), changes))
+        updated = await writes.update_many(await ctx.writer(), MODELS[model], entries)
+    return [ResponseValue(uuid, ctx.default_window) for uuid in updated]
 
 
 async def _delete(info: Info, model: str, uuid: UUID) -> Any:
@@ -329,12 +370,9 @@ class Mutation:
 
     @strawberry.mutation(description="Create several engagements in one transaction.", permission_classes=needs("create_engagement"))
     async def engagements_create(self, info: Info, input: list[i.EngagementCreateInput]) -> list[EngagementResponse]:  # type: ignore[valid-type]  # noqa: A002
-        return [
-            await _create(info, "engagement", item.uuid, interval_of(item.validity), values_of("engagement", item, keep_null=False))
-            for item in input
-        ]
+        return await _create_many(info, "engagement", input)
 
     @strawberry.mutation(description="Change several engagements in one transaction.", permission_classes=needs("update_engagement"))
     async def engagements_update(self, info: Info, input: list[i.EngagementUpdateInput]) -> list[EngagementResponse]:  # type: ignore[valid-type]  # noqa: A002
-        return [await _update(info, "engagement", item) for item in input]
+        return await _update_many(info, "engagement", input)
 

@@ -7,10 +7,14 @@ class MOError(Exception):
     """An error caused by the request, never by the server.
 
     ``code`` is stable and meant for programs; ``message`` says what to fix;
-    ``field`` names the input field at fault, when there is one.
+    ``field`` names the input field at fault, when there is one; ``index`` the
+    item of a bulk write at fault (its position in the list the caller gave).
     """
 
     code = "INVALID_INPUT"
+    index: int | None = None
+    extensions: dict[str, object] | None = None
+    """More for a GraphQL error's ``extensions`` (graphql-core copies them)."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)

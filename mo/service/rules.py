@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from uuid import UUID
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, literal, select, union_all
 
 from bitemporal import Interval, Version, covered, merge, overlapping, registered_at
 from mo.db.tables import TABLES
 from mo.model import MODELS, Field, Model, Ref
-from mo.service.context import WriteContext
 from mo.security.cpr import lookup_hash
+from mo.service.context import WriteContext
 from mo.service.cpr import parse_cpr
 from mo.service.errors import CPRInUse, InvalidCPR, NotFound, OutsideValidity, RequiredField, UnitCycle
+
+#: Objects per statement when reading the validity of many (below SQLite's and
+#: psycopg's limits on bound parameters).
+CHUNK = 5000
 
 
 def check_required(model: Model, versions: Sequence[Version]) -> None:
@@ -24,27 +28,55 @@ def check_required(model: Model, versions: Sequence[Version]) -> None:
 
 async def check_references(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> None:
     """Every referenced object exists; for COVER/CASCADE it is valid all along."""
+    await prefetch_references(ctx, model, versions)
     for field in model.references:
         spans: dict[UUID, list[Interval]] = {}
         for version in versions:
-            value = version.values.get(field.name)
-            targets = value if isinstance(value, (list, tuple)) else ([] if value is None else [value])
-            for target in targets:
+            for target in _targets(version.values.get(field.name)):
                 spans.setdefault(target, []).append(version.interval)
         for target, intervals in spans.items():
-            await _check_target(ctx, model, field, target, intervals)
+            _check_target(ctx, model, field, target, intervals)
 
 
-async def _check_target(ctx: WriteContext, model: Model, field: Field, target: UUID, intervals: list[Interval]) -> None:
+async def prefetch_references(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> None:
+    """Read the validity of every object ``versions`` refer to that is not cached yet.
+
+    One statement for all referenced types, however many versions and targets: a
+    bulk write calls it once for all its items, so their ``check_references`` find
+    everything in the cache.
+    """
+    wanted: dict[str, set[UUID]] = {}
+    for field in model.references:
+        assert field.target is not None
+        for version in versions:
+            for target in _targets(version.values.get(field.name)):
+                if (field.target, target) not in ctx.validity:
+                    wanted.setdefault(field.target, set()).add(target)
+    if wanted:
+        await read_validities(ctx, wanted)
+
+
+def _targets(value: object) -> Sequence[UUID]:
+    if value is None:
+        return ()
+    if isinstance(value, UUID):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        return [v if isinstance(v, UUID) else UUID(str(v)) for v in value]
+    return (UUID(str(value)),)
+
+
+def _check_target(ctx: WriteContext, model: Model, field: Field, target: UUID, intervals: list[Interval]) -> None:
     assert field.target is not None
-    target_model = MODELS[field.target]
-    valid = await current_validity(ctx, field.target, target)
+    valid = ctx.validity[(field.target, target)]
     if not valid:
+        target_model = MODELS[field.target]
         raise NotFound(f"{field.name}: no {target_model.title} with uuid {target}", field=field.name)
     if field.ref is Ref.EXISTS:
         return
     for interval in merge(intervals):
         if not covered(interval, valid):
+            target_model = MODELS[field.target]
             raise OutsideValidity(
                 f"{field.name}: the {target_model.title} {target} is not valid over all of {interval}, "
                 f"which the {model.title} needs; it is valid over {', '.join(str(i) for i in merge(valid))}",
@@ -54,16 +86,47 @@ async def _check_target(ctx: WriteContext, model: Model, field: Field, target: U
 
 async def current_validity(ctx: WriteContext, model: str, uuid: UUID) -> list[Interval]:
     """The days ``uuid`` is valid on, as currently registered (cached per transaction)."""
-    key = (model, uuid)
-    cached = ctx.validity.get(key)
+    cached = ctx.validity.get((model, uuid))
     if cached is None:
-        t = TABLES[model]
-        rows = await ctx.conn.execute(
-            select(t.c.valid_from, t.c.valid_to).where(t.c.uuid == uuid, registered_at(t, None))
-        )
-        cached = merge(Interval(row.valid_from, row.valid_to) for row in rows)
-        ctx.validity[key] = cached
+        await read_validity(ctx, model, [uuid])
+        cached = ctx.validity[(model, uuid)]
     return cached
+
+
+async def read_validity(ctx: WriteContext, model: str, uuids: Iterable[UUID]) -> None:
+    """Cache the current validity of ``uuids`` (empty for unknown ones)."""
+    await read_validities(ctx, {model: set(uuids)})
+
+
+async def read_validities(ctx: WriteContext, wanted: Mapping[str, Collection[UUID]]) -> None:
+    """Cache the current validity of objects of several types, in one statement.
+
+    ``wanted``: uuids by type; unknown ones are cached as valid on no day. The
+    types are read with one ``UNION ALL`` (more statements only past ``CHUNK``
+    objects).
+    """
+    found: dict[tuple[str, UUID], list[Interval]] = {
+        (model, uuid): [] for model, uuids in wanted.items() for uuid in uuids
+    }
+    keys = list(found)
+    for start in range(0, len(keys), CHUNK):
+        by_model: dict[str, list[UUID]] = {}
+        for model, uuid in keys[start : start + CHUNK]:
+            by_model.setdefault(model, []).append(uuid)
+        parts = []
+        for model, uuids in by_model.items():
+            t = TABLES[model]
+            condition = t.c.uuid == uuids[0] if len(uuids) == 1 else t.c.uuid.in_(uuids)
+            parts.append(
+                select(literal(model).label("model"), t.c.uuid, t.c.valid_from, t.c.valid_to).where(
+                    condition, registered_at(t, None)
+                )
+            )
+        query = parts[0] if len(parts) == 1 else union_all(*parts)
+        for row in await ctx.conn.execute(query):
+            found[(row.model, row.uuid)].append(Interval(row.valid_from, row.valid_to))
+    for key, intervals in found.items():
+        ctx.validity[key] = merge(intervals)
 
 
 def dependents(model: Model) -> list[tuple[Model, Field]]:

@@ -1,26 +1,36 @@
 """The four writes every object type has: create, update, terminate, delete.
 
-Each one locks the object, reads its current versions, computes the new ones with
-``bitemporal.versions``, checks the rules, and registers the difference.
+Each comes in a bulk form (``create_many``, ``update_many``, ...) for many items of
+one object type in one transaction; the one-object form is its N=1 case, so there
+is one implementation. A bulk write locks all its objects, reads their current
+versions and the validity of everything the new versions refer to, with a
+constant number of statements; then, item by item in the given order (several
+items may change one object), computes the new versions with
+``bitemporal.versions`` and checks the rules; finally it registers the difference
+with one statement per kind of row (``VersionedTable.replace_many``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID, uuid4
 
-from bitemporal import NEG_INF, Interval, NoVersions, Version, diff, versions
+from bitemporal import NEG_INF, Interval, NoVersions, Version, diff, merge, versions
 from mo.db.tables import VERSIONED
 from mo.model import Model, Ref
 from mo.security.cpr import lookup_hash
 from mo.service.context import WriteContext
-from mo.service.errors import AlreadyExists, HasDependents, InvalidInput, InvalidInterval, NotFound
+from mo.service.errors import AlreadyExists, HasDependents, InvalidInput, InvalidInterval, MOError, NotFound
 from mo.service.rules import (
     check_cpr_unique,
     check_references,
     check_required,
     check_unit_parent,
     dependents,
+    prefetch_references,
     referring,
     removed_days,
 )
@@ -33,42 +43,30 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "person": (check_cpr_unique,),
 }
 
+#: Types whose rules read other objects of the same type from the database (the
+#: unit tree, CPR numbers): their bulk writes register item by item, so that each
+#: item's rules see the items before it. With an owner-scoped caller, owner rows
+#: too (the scope is read from them).
+SEQUENTIAL = frozenset({"org_unit", "person"})
+SEQUENTIAL_IF_SCOPED = frozenset({"owner"})
+
+Item = tuple[UUID, Interval, Mapping[str, Any]]
+"""One item of a bulk create or update: (uuid, validity, values)."""
+
+Compute = Callable[[UUID, list[Version]], list[Version]]
+"""One item's write: the object's versions before it -> after it."""
+
 
 async def create(
     ctx: WriteContext, model: Model, uuid: UUID | None, interval: Interval, values: Mapping[str, Any]
 ) -> UUID:
     """Create an object over ``interval``; repeating an identical create is a no-op."""
-    uuid = uuid or uuid4()
-    check_fields(model, values)
-    if not model.open_validity and interval.start == NEG_INF:
-        raise InvalidInterval(f"validity.from: a {model.title} needs a start date", field="validity.from")
-    complete = normalise(model, {f.name: values.get(f.name, f.default) for f in model.fields})
-    if complete.get("user_key") is None:
-        complete["user_key"] = str(uuid)
-    new = versions.create(interval, complete)
-    old = await _locked(ctx, model, uuid)
-    if old:
-        if old == new:
-            return uuid
-        raise AlreadyExists(
-            f"uuid: a {model.title} with uuid {uuid} already exists with other values; use update", field="uuid"
-        )
-    await _register(ctx, model, uuid, old, new)
-    return uuid
+    return (await create_many(ctx, model, [(uuid, interval, values)]))[0]
 
 
 async def update(ctx: WriteContext, model: Model, uuid: UUID, interval: Interval, changes: Mapping[str, Any]) -> UUID:
     """Lay ``changes`` over ``interval``; see ``bitemporal.versions.update``."""
-    check_fields(model, changes)
-    if not model.open_validity and interval.start == NEG_INF:
-        raise InvalidInterval(f"validity.from: a {model.title} needs a start date", field="validity.from")
-    old = await _existing(ctx, model, uuid)
-    try:
-        new = versions.update(old, interval, normalise(model, changes))
-    except NoVersions:  # pragma: no cover - _existing already refused
-        raise NotFound(f"uuid: no {model.title} with uuid {uuid}", field="uuid") from None
-    await _register(ctx, model, uuid, old, new)
-    return uuid
+    return (await update_many(ctx, model, [(uuid, interval, changes)]))[0]
 
 
 async def terminate(
@@ -79,29 +77,182 @@ async def terminate(
     ``vacate`` (persons): manager roles the person held are left vacant over the
     interval instead of ended with them.
     """
-    old = await _existing(ctx, model, uuid)
-    await _register(ctx, model, uuid, old, versions.terminate(old, interval), vacate=vacate)
-    return uuid
+    return (await terminate_many(ctx, model, [(uuid, interval)], vacate=vacate))[0]
 
 
 async def delete(ctx: WriteContext, model: Model, uuid: UUID) -> UUID:
     """Close every current registration of the object; its history stays readable."""
-    old = await _existing(ctx, model, uuid)
-    await _register(ctx, model, uuid, old, [])
-    return uuid
+    return (await delete_many(ctx, model, [uuid]))[0]
+
+
+async def create_many(
+    ctx: WriteContext, model: Model, items: Sequence[tuple[UUID | None, Interval, Mapping[str, Any]]]
+) -> list[UUID]:
+    """Create objects (``uuid`` None: a new one); returns their uuids in item order."""
+    _check_inputs(model, [(interval, values) for _, interval, values in items])
+    uuids = [uuid or uuid4() for uuid, _, _ in items]
+
+    def step(interval: Interval, values: Mapping[str, Any]) -> Compute:
+        def compute(uuid: UUID, old: list[Version]) -> list[Version]:
+            complete = normalise(model, {f.name: values.get(f.name, f.default) for f in model.fields})
+            if complete.get("user_key") is None:
+                complete["user_key"] = str(uuid)
+            new = versions.create(interval, complete)
+            if not old or old == new:
+                return new if not old else old
+            raise AlreadyExists(
+                f"uuid: a {model.title} with uuid {uuid} already exists with other values; use update", field="uuid"
+            )
+
+        return compute
+
+    await _apply(
+        ctx, model, [(uuid, step(interval, values)) for uuid, (_, interval, values) in zip(uuids, items, strict=True)]
+    )
+    return uuids
+
+
+async def update_many(ctx: WriteContext, model: Model, items: Sequence[Item]) -> list[UUID]:
+    """Lay each item's changes over its interval, in item order."""
+    _check_inputs(model, [(interval, changes) for _, interval, changes in items])
+
+    def step(interval: Interval, changes: Mapping[str, Any]) -> Compute:
+        def compute(uuid: UUID, old: list[Version]) -> list[Version]:
+            _must_exist(model, uuid, old)
+            try:
+                return versions.update(old, interval, normalise(model, changes))
+            except NoVersions:  # pragma: no cover - _must_exist already refused
+                raise NotFound(f"uuid: no {model.title} with uuid {uuid}", field="uuid") from None
+
+        return compute
+
+    await _apply(ctx, model, [(uuid, step(interval, changes)) for uuid, interval, changes in items])
+    return [uuid for uuid, _, _ in items]
+
+
+async def terminate_many(
+    ctx: WriteContext, model: Model, items: Sequence[tuple[UUID, Interval]], *, vacate: bool = False
+) -> list[UUID]:
+    """End each object's validity over its interval; see ``terminate``."""
+
+    def step(interval: Interval) -> Compute:
+        def compute(uuid: UUID, old: list[Version]) -> list[Version]:
+            _must_exist(model, uuid, old)
+            return versions.terminate(old, interval)
+
+        return compute
+
+    await _apply(ctx, model, [(uuid, step(interval)) for uuid, interval in items], removes=True, vacate=vacate)
+    return [uuid for uuid, _ in items]
+
+
+async def delete_many(ctx: WriteContext, model: Model, uuids: Sequence[UUID]) -> list[UUID]:
+    """Delete objects; see ``delete``."""
+
+    def compute(uuid: UUID, old: list[Version]) -> list[Version]:
+        _must_exist(model, uuid, old)
+        return []
+
+    await _apply(ctx, model, [(uuid, compute) for uuid in uuids], removes=True)
+    return list(uuids)
+
+
+@dataclass(slots=True)
+class _Step:
+    index: int
+    uuid: UUID
+    before: list[Version]
+    after: list[Version]
+
+
+async def _apply(
+    ctx: WriteContext,
+    model: Model,
+    items: Sequence[tuple[UUID, Compute]],
+    *,
+    removes: bool = False,
+    vacate: bool = False,
+    offset: int = 0,
+) -> None:
+    """Compute, check and register ``items`` (see the module's docstring).
+
+    ``removes``: the items may take days away from objects (terminate, delete), so
+    objects that need those days are ended or the write refused (``_release``);
+    creates and updates only ever add days.
+    """
+    if len(items) > 1 and _sequential(ctx, model):
+        for index, item in enumerate(items):
+            await _apply(ctx, model, [item], removes=removes, vacate=vacate, offset=offset + index)
+        return
+    table = VERSIONED[model.name]
+    uuids = list(dict.fromkeys(uuid for uuid, _ in items))
+    await table.lock_many(ctx.conn, uuids)
+    original = await table.current_many(ctx.conn, uuids)
+    state = dict(original)
+    steps: list[_Step] = []
+    for index, (uuid, compute) in enumerate(items, offset):
+        before = state[uuid]
+        with at_item(index):
+            after = compute(uuid, before)
+        if after is not before:
+            steps.append(_Step(index, uuid, before, after))
+            state[uuid] = after
+    if not steps:
+        return
+    changes = [(step, *diff(step.before, step.after)) for step in steps]
+    await prefetch_references(ctx, model, [v for _, _, inserted in changes for v in inserted])
+    released: list[tuple[int, UUID, Interval]] = []
+    for step, closed, inserted in changes:
+        with at_item(step.index):
+            if ctx.guard is not None:
+                await ctx.guard(ctx, model, step.uuid, closed, inserted)
+            check_required(model, inserted)
+            for check in CHECKS.get(model.name, ()):
+                await check(ctx, step.uuid, inserted)
+            await check_references(ctx, model, inserted)
+        if removes:
+            released.extend((step.index, step.uuid, window) for window in removed_days(step.before, step.after))
+        # Later items (and the cascades below) see the object as this item leaves it.
+        ctx.validity[(model.name, step.uuid)] = merge(v.interval for v in step.after)
+    for index, uuid, window in released:
+        with at_item(index):
+            await _release(ctx, model, uuid, window, vacate=vacate)
+    await table.replace_many(ctx.conn, ctx.registrar, [(uuid, original[uuid], state[uuid]) for uuid in uuids])
+
+
+def _sequential(ctx: WriteContext, model: Model) -> bool:
+    return model.name in SEQUENTIAL or (ctx.guard is not None and model.name in SEQUENTIAL_IF_SCOPED)
+
+
+@contextmanager
+def at_item(index: int) -> Iterator[None]:
+    """Say which item of a bulk write an error is about (the first to say it wins)."""
+    try:
+        yield
+    except MOError as error:
+        if error.index is None:
+            error.index = index
+        raise
+
+
+def _check_inputs(model: Model, items: Sequence[tuple[Interval, Mapping[str, Any]]]) -> None:
+    """What can be refused before anything is read: unknown fields, a missing start."""
+    for index, (interval, values) in enumerate(items):
+        with at_item(index):
+            check_fields(model, values)
+            if not model.open_validity and interval.start == NEG_INF:
+                raise InvalidInterval(f"validity.from: a {model.title} needs a start date", field="validity.from")
+
+
+def _must_exist(model: Model, uuid: UUID, old: list[Version]) -> None:
+    if not old:
+        raise NotFound(f"uuid: no {model.title} with uuid {uuid}", field="uuid")
 
 
 async def _locked(ctx: WriteContext, model: Model, uuid: UUID) -> list[Version]:
     table = VERSIONED[model.name]
     await table.lock(ctx.conn, uuid)
     return await table.current(ctx.conn, uuid)
-
-
-async def _existing(ctx: WriteContext, model: Model, uuid: UUID) -> list[Version]:
-    old = await _locked(ctx, model, uuid)
-    if not old:
-        raise NotFound(f"uuid: no {model.title} with uuid {uuid}", field="uuid")
-    return old
 
 
 def check_fields(model: Model, values: Mapping[str, Any]) -> None:
@@ -121,22 +272,6 @@ def normalise(model: Model, values: Mapping[str, Any]) -> dict[str, Any]:
         if result.get(name) is not None:
             result[name] = tuple(sorted({UUID(str(u)) for u in result[name]}, key=str))
     return result
-
-
-async def _register(
-    ctx: WriteContext, model: Model, uuid: UUID, old: list[Version], new: list[Version], *, vacate: bool = False
-) -> None:
-    closed, inserted = diff(old, new)
-    if ctx.guard is not None:
-        await ctx.guard(ctx, model, uuid, closed, inserted)
-    check_required(model, inserted)
-    for check in CHECKS.get(model.name, ()):
-        await check(ctx, uuid, inserted)
-    await check_references(ctx, model, inserted)
-    for window in removed_days(old, new):
-        await _release(ctx, model, uuid, window, vacate=vacate)
-    ctx.validity.pop((model.name, uuid), None)
-    await VERSIONED[model.name].replace(ctx.conn, ctx.registrar, uuid, old, new)
 
 
 async def _release(ctx: WriteContext, model: Model, uuid: UUID, window: Interval, *, vacate: bool = False) -> None:
