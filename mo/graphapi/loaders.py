@@ -7,13 +7,13 @@ each key then takes the rows that overlap its own window.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Sequence
+from typing import Any, Awaitable, Callable, Generic, Hashable, Iterable, Sequence, TypeVar
 from uuid import UUID
 
 from sqlalchemy import Table, select
-from strawberry.dataloader import DataLoader
 
 from bitemporal import Interval, overlapping, registered_at
 from mo.db.tables import TABLES
@@ -37,27 +37,112 @@ def _by_registration_time(keys: Sequence[tuple[Any, Window]]) -> dict[datetime |
     return groups
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+MISSING: Any = object()
+
+
+class Loader(Generic[K, V]):
+    """A request-scoped batching cache: keys asked for in the same turn of the event
+    loop are fetched together, and every answer is kept for the rest of the request.
+
+    Unlike a future-per-key dataloader it can be asked synchronously (``peek``), so
+    a resolver whose data a prefetch already read answers without awaiting.
+    """
+
+    __slots__ = ("_fetch", "_values", "_inflight", "_queued", "_queued_future")
+
+    def __init__(self, fetch: Callable[[list[K]], Awaitable[Sequence[V]]]) -> None:
+        self._fetch = fetch
+        self._values: dict[K, V] = {}
+        self._inflight: dict[K, asyncio.Future[None]] = {}
+        self._queued: dict[K, None] = {}
+        self._queued_future: asyncio.Future[None] | None = None
+
+    def peek(self, key: K) -> V:
+        """The cached value of ``key``, or ``MISSING``."""
+        return self._values.get(key, MISSING)
+
+    def _wait_for(self, key: K) -> asyncio.Future[None]:
+        future = self._inflight.get(key)
+        if future is None:
+            if self._queued_future is None:
+                loop = asyncio.get_running_loop()
+                self._queued_future = loop.create_future()
+                loop.call_soon(self._dispatch)
+            future = self._queued_future
+            self._queued[key] = None
+            self._inflight[key] = future
+        return future
+
+    def _dispatch(self) -> None:
+        keys, future = list(self._queued), self._queued_future
+        self._queued, self._queued_future = {}, None
+        assert future is not None
+        asyncio.get_running_loop().create_task(self._run(keys, future))
+
+    async def _run(self, keys: list[K], future: asyncio.Future[None]) -> None:
+        try:
+            values = await self._fetch(keys)
+        except BaseException as error:  # noqa: BLE001 - handed to every waiter
+            for key in keys:
+                self._inflight.pop(key, None)
+            future.set_exception(error)
+            return
+        for key, value in zip(keys, values, strict=True):
+            self._values[key] = value
+            self._inflight.pop(key, None)
+        future.set_result(None)
+
+    async def load(self, key: K) -> V:
+        value = self._values.get(key, MISSING)
+        if value is MISSING:
+            await self._wait_for(key)
+            value = self._values[key]
+        return value
+
+    async def load_many(self, keys: Iterable[K]) -> list[V]:
+        keys = list(keys)
+        waits: dict[int, asyncio.Future[None]] = {}
+        for key in keys:
+            if key not in self._values:
+                future = self._wait_for(key)
+                waits[id(future)] = future
+        if waits:
+            await asyncio.gather(*waits.values())
+        values = self._values
+        return [values[key] for key in keys]
+
+    def clear(self) -> None:
+        self._values.clear()
+
+
 class Loaders:
     """The dataloaders of one request."""
 
     def __init__(self, execute: Execute) -> None:
         self._execute = execute
-        self._versions: dict[str, DataLoader[VersionKey, list[Record]]] = {}
-        self._reverse: dict[tuple[str, str], DataLoader[ReverseKey, list[UUID]]] = {}
+        self._versions: dict[str, Loader[VersionKey, list[Record]]] = {}
+        self._reverse: dict[tuple[str, str], Loader[ReverseKey, list[UUID]]] = {}
 
-    def versions(self, model: str) -> DataLoader[VersionKey, list[Record]]:
+    def clear(self) -> None:
+        """Forget everything read so far (after a write in the same request)."""
+        for loader in (*self._versions.values(), *self._reverse.values()):
+            loader.clear()
+
+    def versions(self, model: str) -> Loader[VersionKey, list[Record]]:
         """(uuid, window) -> the object's versions overlapping the window, by start."""
         loader = self._versions.get(model)
         if loader is None:
-            loader = DataLoader(load_fn=lambda keys: self._load_versions(model, keys))
+            loader = Loader(lambda keys: self._load_versions(model, keys))
             self._versions[model] = loader
         return loader
 
-    def reverse(self, model: str, field: str) -> DataLoader[ReverseKey, list[UUID]]:
+    def reverse(self, model: str, field: str) -> Loader[ReverseKey, list[UUID]]:
         """(target uuid, window) -> uuids of ``model`` objects whose ``field`` is the target."""
         loader = self._reverse.get((model, field))
         if loader is None:
-            loader = DataLoader(load_fn=lambda keys: self._load_reverse(model, field, keys))
+            loader = Loader(lambda keys: self._load_reverse(model, field, keys))
             self._reverse[(model, field)] = loader
         return loader
 

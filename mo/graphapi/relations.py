@@ -15,6 +15,8 @@ from bitemporal import Interval
 from mo.db.tables import TABLES
 from mo.graphapi.collection import PageInfoValue, PagedValue, collection
 from mo.graphapi.context import context
+from mo.graphapi.fast import SLOW, Fast, Prefetch, no_arguments
+from mo.graphapi.loaders import MISSING
 from mo.graphapi.records import Record, ResponseValue
 from mo.graphapi.window import Window
 
@@ -86,3 +88,120 @@ async def referring_versions(
     chosen = (representative(versions, item.window) for versions, item in zip(found, page.objects))
     return [version for version in chosen if version is not None]
 
+
+
+# --- lean resolvers (see mo.graphapi.fast): answer from the loaders when they hold the data ---
+
+
+def _window_keys(parents: list[Any], column: str) -> list[tuple[UUID, Window]]:
+    keys = []
+    for parent in parents:
+        if type(parent) is Record:
+            target = parent.values.get(column)
+            if target is not None:
+                keys.append((target, parent.relation_window))
+    return keys
+
+
+def target_versions(model: str, column: str, many: bool, required: bool) -> tuple[Fast, Prefetch]:
+    """A forward relation's deprecated field: the target's representative version
+    (in a list when ``many``); see ``to_versions`` and ``to_version``."""
+
+    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+        if type(source) is not Record or not no_arguments(arguments):
+            return SLOW
+        target = source.values.get(column)
+        if target is None:
+            return ([] if required else None) if many else None
+        window = source.relation_window
+        found = context(info).loaders.versions(model).peek((target, window))
+        if found is MISSING:
+            return SLOW
+        chosen = representative(found, window)
+        if many:
+            return [] if chosen is None else [chosen]
+        return SLOW if chosen is None and required else chosen
+
+    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+        if not no_arguments(arguments):
+            return None
+        keys = _window_keys(parents, column)
+        found = await context(info).loaders.versions(model).load_many(keys)
+        chosen = (representative(versions, window) for (_, window), versions in zip(keys, found, strict=True))
+        return [version for version in chosen if version is not None]
+
+    return fast, prefetch
+
+
+def target_response(column: str) -> tuple[Fast, Prefetch]:
+    """A forward relation's ``<name>_response`` field."""
+
+    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+        return to_response(source, column) if type(source) is Record else SLOW
+
+    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+        return [ResponseValue(target, window) for target, window in _window_keys(parents, column)]
+
+    return fast, prefetch
+
+
+def _referring_uuids(info: Any, source: Any, model: str, column: str, arguments: dict[str, Any]) -> Any:
+    if type(source) is not Record or not no_arguments(arguments):
+        return SLOW, None
+    window = source.relation_window
+    uuids = context(info).loaders.reverse(model, column).peek((source.uuid, window))
+    return (SLOW, None) if uuids is MISSING else (uuids, window)
+
+
+async def _load_referring(info: Any, parents: list[Any], model: str, column: str) -> list[tuple[list[UUID], Window]]:
+    keys = [(parent.uuid, parent.relation_window) for parent in parents if type(parent) is Record]
+    found = await context(info).loaders.reverse(model, column).load_many(keys)
+    return [(uuids, window) for uuids, (_, window) in zip(found, keys, strict=True)]
+
+
+def referring_page(model: str, column: str) -> tuple[Fast, Prefetch]:
+    """A reverse relation as a page (``<name>_response``); see ``referring``."""
+
+    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+        uuids, window = _referring_uuids(info, source, model, column, arguments)
+        return SLOW if uuids is SLOW else page_of(uuids, window)
+
+    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+        if not no_arguments(arguments):
+            return None
+        return [page_of(uuids, window) for uuids, window in await _load_referring(info, parents, model, column)]
+
+    return fast, prefetch
+
+
+def _representatives(found: list[list[Record]], window: Window) -> list[Record]:
+    chosen = (representative(versions, window) for versions in found)
+    return [version for version in chosen if version is not None]
+
+
+def referring_version_list(model: str, column: str) -> tuple[Fast, Prefetch]:
+    """A reverse relation's deprecated field: the referring objects' versions; see ``referring_versions``."""
+
+    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+        uuids, window = _referring_uuids(info, source, model, column, arguments)
+        if uuids is SLOW:
+            return SLOW
+        loader = context(info).loaders.versions(model)
+        found = []
+        for uuid in uuids:
+            versions = loader.peek((uuid, window))
+            if versions is MISSING:
+                return SLOW
+            found.append(versions)
+        return _representatives(found, window)
+
+    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+        if not no_arguments(arguments):
+            return None
+        referring_ = await _load_referring(info, parents, model, column)
+        keys = [(uuid, window) for uuids, window in referring_ for uuid in uuids]
+        found = await context(info).loaders.versions(model).load_many(keys)
+        return [version for (_, window), versions in zip(keys, found, strict=True)
+                if (version := representative(versions, window)) is not None]
+
+    return fast, prefetch

@@ -17,7 +17,9 @@ from bitemporal import Interval
 from mo.db.tables import registrations
 from mo.graphapi.context import context
 from mo.graphapi.filters.inputs import ModelsUuidsBoundRegistrationFilter
-from mo.graphapi.records import Record
+from mo.graphapi.fast import SLOW, Fast, Prefetch, lean
+from mo.graphapi.loaders import MISSING
+from mo.graphapi.records import Record, ResponseValue
 from mo.graphapi.scalars import Cursor, DateTime, LimitInt
 from mo.graphapi.window import Window, resolve
 from mo.timezone import day_of
@@ -95,18 +97,11 @@ def response_types(model: str, version: type, name: str, title: str) -> tuple[ty
     """The ``<name>Response``, ``<name>ResponsePaged`` and ``<name>ResponseRegistration`` types."""
 
     async def current_at(info: Info, uuid: UUID, at: Any, registration_time: Any, default: Window) -> Any:
-        ctx = context(info)
-        day = ctx.today if at in (UNSET, None) else day_of(at)
-        rt = registration_time if registration_time not in (UNSET, None) else default.registration_time
-        found = await load_versions(info, model, uuid, Window(Interval.day(day), rt))
+        found = await load_versions(info, model, *_current_key(info, uuid, at, registration_time, default))
         return found[0] if found else None
 
     async def validities_in(info: Info, uuid: UUID, start: Any, end: Any, registration_time: Any, default: Window) -> Any:
-        rt = registration_time if registration_time not in (UNSET, None) else default.registration_time
-        window = resolve(
-            start, end, context(info).today, default=default, registration_time=rt, start_name="start", end_name="end"
-        )
-        return await load_versions(info, model, uuid, window)
+        return await load_versions(info, model, *_validities_key(info, uuid, start, end, registration_time, default))
 
     @strawberry.type(name=f"{name}ResponseRegistration", description=f"A registration of a {title}.")
     class Registration(RegistrationBase):
@@ -169,6 +164,10 @@ def response_types(model: str, version: type, name: str, title: str) -> tuple[ty
         ) -> list[version]:  # type: ignore[valid-type]
             return await validities_in(info, self.uuid, start, end, registration_time, _window_of(self))
 
+        lean(current, *_lean_current(model))
+        lean(validities, *_lean_validities(model))
+        lean(objects, *_lean_validities(model))
+
         @strawberry.field(description=f"The registrations of the {title}, newest first.")
         async def registrations(
             self,
@@ -185,6 +184,64 @@ def response_types(model: str, version: type, name: str, title: str) -> tuple[ty
         page_info: PageInfo = strawberry.field(description="Where the next page starts.")
 
     return Response, Paged, Registration
+
+
+def _current_key(info: Any, uuid: UUID, at: Any, registration_time: Any, default: Window) -> tuple[UUID, Window]:
+    day = context(info).today if at in (UNSET, None) else day_of(at)
+    rt = registration_time if registration_time not in (UNSET, None) else default.registration_time
+    return uuid, Window(Interval.day(day), rt)
+
+
+def _validities_key(
+    info: Any, uuid: UUID, start: Any, end: Any, registration_time: Any, default: Window
+) -> tuple[UUID, Window]:
+    rt = registration_time if registration_time not in (UNSET, None) else default.registration_time
+    today = context(info).today
+    return uuid, resolve(start, end, today, default=default, registration_time=rt, start_name="start", end_name="end")
+
+
+def _lean_current(model: str) -> tuple[Fast, Prefetch]:
+    """``Response.current`` from the loaders (see mo.graphapi.fast)."""
+
+    def key(info: Any, source: ResponseValue, arguments: dict[str, Any]) -> tuple[UUID, Window]:
+        at, rt = arguments.get("at", UNSET), arguments.get("registration_time")
+        return _current_key(info, source.uuid, at, rt, source.window)
+
+    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+        if type(source) is not ResponseValue:
+            return SLOW
+        found = context(info).loaders.versions(model).peek(key(info, source, arguments))
+        if found is MISSING:
+            return SLOW
+        return found[0] if found else None
+
+    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+        keys = [key(info, parent, arguments) for parent in parents if type(parent) is ResponseValue]
+        found = await context(info).loaders.versions(model).load_many(keys)
+        return [versions[0] for versions in found if versions]
+
+    return fast, prefetch
+
+
+def _lean_validities(model: str) -> tuple[Fast, Prefetch]:
+    """``Response.validities`` (and ``objects``) from the loaders."""
+
+    def key(info: Any, source: ResponseValue, arguments: dict[str, Any]) -> tuple[UUID, Window]:
+        start, end = arguments.get("start", UNSET), arguments.get("end", UNSET)
+        return _validities_key(info, source.uuid, start, end, arguments.get("registration_time"), source.window)
+
+    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+        if type(source) is not ResponseValue:
+            return SLOW
+        found = context(info).loaders.versions(model).peek(key(info, source, arguments))
+        return SLOW if found is MISSING else found
+
+    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+        keys = [key(info, parent, arguments) for parent in parents if type(parent) is ResponseValue]
+        found = await context(info).loaders.versions(model).load_many(keys)
+        return [version for versions in found for version in versions]
+
+    return fast, prefetch
 
 
 async def object_registrations(info: Info, model: str, uuid: UUID, flt: Any, cls: type) -> list[Any]:

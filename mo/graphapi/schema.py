@@ -15,6 +15,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from mo.auth.cpr import guard_cpr_fields
 from mo.graphapi.access_log import AccessLogQuery
+from mo.graphapi.fast import install as install_lean_resolvers
 from mo.graphapi.events import EVENT_SCALARS, EventMutation, EventQuery, RefreshMutation
 from mo.graphapi.mutation import Mutation as RegistryMutation
 from mo.graphapi.query import Query as RegistryQuery
@@ -63,6 +64,12 @@ def load_types() -> list[type]:
 
 @lru_cache
 def get_schema() -> strawberry.Schema:
+    return build_schema()
+
+
+def build_schema(lean: bool = True) -> strawberry.Schema:
+    """A new schema; ``lean=False`` keeps strawberry's own resolvers (for tests that
+    compare them with the lean ones of ``mo.graphapi.fast``)."""
     schema = Schema(
         query=Query,
         mutation=Mutation,
@@ -75,6 +82,8 @@ def get_schema() -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=20_000),
         ],
     )
+    if lean:
+        install_lean_resolvers(schema)
     guard_cpr_fields(schema._schema)
     return schema
 

@@ -18,6 +18,9 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
+from mo.graphapi import relations
+from mo.graphapi.fast import SLOW, lean, no_arguments
+from mo.graphapi.loaders import MISSING
 from mo.graphapi.records import Record
 from mo.graphapi.relations import page_of, referring, referring_versions, to_response, to_version, to_versions
 from mo.graphapi.scalars import Cursor, LimitInt
@@ -100,6 +103,7 @@ class Rel:
         def resolve(self: Any) -> Any:
             return to_response(_rec(self), column)
 
+        lean(resolve, *relations.target_response(column))
         kind = lazy_type(self.target, "Response")
         return _field(resolve, {"return": kind if self.required else Optional[kind]}, self.description, None)  # noqa: UP045
 
@@ -116,6 +120,7 @@ class Rel:
             return await to_version(info, record, target, column, required=self_required)
 
         self_required = self.old_required
+        lean(resolve, *relations.target_versions(target, column, many, self_required))
         kind = lazy_type(target)
         returned = list[kind] if many else kind  # type: ignore[valid-type]
         if not self.old_required:
@@ -128,6 +133,7 @@ def uuid_of(column: str, description: str, required: bool, replacement: str) -> 
     def resolve(self: Any) -> Any:
         return _rec(self).values.get(column)
 
+    lean(resolve, lambda source, info, arguments: source.values.get(column) if type(source) is Record else SLOW)
     kind = UUID if required else Optional[UUID]  # noqa: UP045
     return _field(resolve, {"return": kind}, description, UUID_DEPRECATION.format(f"{replacement} {{uuid}}"))
 
@@ -136,6 +142,7 @@ def uuid_list(column: str, description: str, replacement: str) -> StrawberryFiel
     def resolve(self: Any) -> Any:
         return list(_rec(self).values.get(column) or [])
 
+    lean(resolve, lambda source, info, arguments: list(source.values.get(column) or []) if type(source) is Record else SLOW)
     return _field(resolve, {"return": list[UUID]}, description, UUID_DEPRECATION.format(f"{replacement} {{uuid}}"))
 
 
@@ -143,6 +150,7 @@ def constant_type(value: str) -> StrawberryField:
     def resolve(self: Any) -> str:
         return value
 
+    lean(resolve, lambda source, info, arguments: value)
     return _field(resolve, {"return": str}, f"Always `{value}`.", TYPE_DEPRECATION)
 
 
@@ -167,6 +175,8 @@ class Reverse:
         async def versions(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
             return await referring_versions(info, _rec(self), model, column, filter, limit, cursor)
 
+        lean(page, *relations.referring_page(model, column))
+        lean(versions, *relations.referring_version_list(model, column))
         response_name = self.response_name or f"{self.name}_response"
         result = {
             response_name: _field(
@@ -238,6 +248,38 @@ class RelList:
             found = await context(info).loaders.versions(target).load_many([(i.uuid, i.window) for i in items])
             return [version for versions in found for version in versions]
 
+        def page_fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+            return listed(source) if type(source) is Record and no_arguments(arguments) else SLOW
+
+        async def page_prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+            return [listed(p) for p in parents if type(p) is Record] if no_arguments(arguments) else None
+
+        def old_fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+            if type(source) is not Record or not no_arguments(arguments):
+                return SLOW
+            items = listed(source).objects
+            if responses:
+                return items
+            loader = context(info).loaders.versions(target)
+            result = []
+            for item in items:
+                versions = loader.peek((item.uuid, item.window))
+                if versions is MISSING:
+                    return SLOW
+                result.extend(versions)
+            return result
+
+        async def old_prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+            if not no_arguments(arguments):
+                return None
+            items = [item for p in parents if type(p) is Record for item in listed(p).objects]
+            if responses:
+                return items
+            found = await context(info).loaders.versions(target).load_many([(i.uuid, i.window) for i in items])
+            return [version for versions in found for version in versions]
+
+        lean(page, page_fast, page_prefetch)
+        lean(old, old_fast, old_prefetch)
         args = _paging_args(self.filter_name)
         old_type = lazy_type(target, "Response") if responses else lazy_type(target)
         return {

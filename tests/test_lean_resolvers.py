@@ -1,0 +1,122 @@
+"""The lean resolvers and the listing prefetch (mo.graphapi.fast) answer exactly
+what strawberry's own resolvers answer, with no more statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import mo.graphapi.view as view
+from mo.graphapi.schema import build_schema
+from tests.conftest import Client
+from tests.typeseed import (
+    ENGAGEMENT,
+    ITUSER,
+    LATE_ENGAGEMENT,
+    LATE_START,
+    PERSON_P,
+    UNIT_A,
+    UNIT_B,
+    UNIT_C,
+    build_world,
+)
+
+pytestmark = pytest.mark.asyncio
+
+UNIT_FIELDS = """
+  uuid name user_key type parent_uuid unit_type_uuid
+  validity { from to }
+  parent { uuid name parent { uuid } }
+  parent_response { uuid current { name } validities { name } }
+  unit_type { name facet { user_key } }
+  children { uuid name }
+  children_response { objects { uuid current { name } } page_info { next_cursor } }
+  engagements { uuid user_key person { given_name } job_function { name } org_unit { name } }
+  engagements_response { objects { uuid validities(start: null, end: null) { user_key validity { from to } } } }
+"""
+
+DOCUMENTS: list[tuple[str, dict[str, Any]]] = [
+    (f"{{ org_units {{ objects {{ uuid current {{ {UNIT_FIELDS} }} }} page_info {{ next_cursor }} }} }}", {}),
+    (
+        "query ($at: DateTime!) { org_units(filter: {from_date: null, to_date: null}) { objects { uuid "
+        "current(at: $at) { name parent { name } } "
+        "validities(start: null, end: null) { name validity { from to } } "
+        "objects { name } } } }",
+        {"at": LATE_START},
+    ),
+    (
+        "{ persons { objects { uuid current { given_name surname ...P } } } }"
+        " fragment P on Employee { engagements { uuid ... on Engagement { org_unit { uuid name } } "
+        "job_function { name } engagement_type { name } org_unit_response { current { name } } } "
+        "itusers { user_key itsystem { name } engagements { uuid current { user_key } } } "
+        "engagements_response { objects { current { user_key person_response { current { surname } } } } } }",
+        {},
+    ),
+    (
+        "{ engagements(filter: {from_date: null, to_date: null}) { objects { uuid "
+        "a: current { user_key person { given_name } } "
+        "b: current(at: \"2021-06-01\") { user_key org_unit { name } } "
+        "validities(start: \"2000-01-01\", end: null) { user_key validity { from } } } } }",
+        {},
+    ),
+    (
+        "{ itusers { objects { current { user_key engagements_responses { objects { current { user_key } } } "
+        "engagements { uuid } person { uuid given_name } itsystem_uuid } } } }",
+        {},
+    ),
+    (
+        "{ classes { objects { current { name facet { user_key classes { name } } "
+        "facet_response { current { user_key } } } } } }",
+        {},
+    ),
+]
+
+
+@pytest.fixture
+async def world(gql: Client) -> Client:
+    await build_world(gql)
+    # a later change, so that validities and current(at:) differ from today's
+    await gql.ok(
+        "mutation ($i: OrganisationUnitUpdateInput!) { org_unit_update(input: $i) { uuid } }",
+        {"i": {"uuid": UNIT_C, "name": "C moved", "validity": {"from": "2021-01-01"}, "parent": UNIT_B}},
+    )
+    return gql
+
+
+@pytest.mark.parametrize("number", range(len(DOCUMENTS)))
+async def test_lean_answers_equal_strawberrys(world: Client, monkeypatch: pytest.MonkeyPatch, number: int) -> None:
+    document, variables = DOCUMENTS[number]
+    lean = await world(document, variables)
+    lean_statements = world.statements
+    assert "errors" not in lean, lean["errors"]
+    monkeypatch.setattr(view, "get_schema", lambda: PLAIN)
+    plain = await world(document, variables)
+    assert "errors" not in plain, plain["errors"]
+    assert lean == plain
+    assert lean_statements <= world.statements
+
+
+async def test_the_documents_reach_the_world(world: Client) -> None:
+    """The comparison above is not of empty answers."""
+    data = await world.ok(DOCUMENTS[2][0])
+    person = next(o for o in data["persons"]["objects"] if o["uuid"] == PERSON_P)
+    assert [e["uuid"] for e in person["current"]["engagements"]] == [ENGAGEMENT, LATE_ENGAGEMENT]
+    assert person["current"]["engagements"][0]["org_unit"][0]["uuid"] == UNIT_A
+    assert [u["user_key"] for u in person["current"]["itusers"]] == ["per", "per2"]
+    units = (await world.ok(DOCUMENTS[0][0]))["org_units"]["objects"]
+    assert next(u for u in units if u["uuid"] == UNIT_C)["current"]["parent"]["uuid"] == UNIT_B
+    data = await world.ok(DOCUMENTS[4][0])
+    assert any(o["current"]["user_key"] == "per" for o in data["itusers"]["objects"])
+    assert ITUSER
+
+
+async def test_a_prefetched_page_is_answered_without_per_object_statements(world: Client) -> None:
+    """Three levels of relations under a listing: one statement per level, as with the loaders."""
+    await world.ok("{ persons { objects { current { engagements { org_unit { name } job_function { name } } } } } }")
+    lean = world.statements
+    await world.ok("{ persons { objects { uuid } } }")
+    assert lean - world.statements == 5  # persons, reverse engagements, engagements, units, classes
+
+
+PLAIN = build_schema(lean=False)
