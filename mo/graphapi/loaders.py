@@ -30,10 +30,16 @@ def _span(windows: Sequence[Window]) -> Interval:
     return Interval(min(w.interval.start for w in windows), max(w.interval.end for w in windows))
 
 
-def _by_registration_time(keys: Sequence[tuple[Any, Window]]) -> dict[datetime | None, list[tuple[Any, Window]]]:
-    groups: dict[datetime | None, list[tuple[Any, Window]]] = defaultdict(list)
-    for key in keys:
-        groups[key[1].registration_time].append(key)
+R = TypeVar("R")
+
+
+def _by_registration_time(
+    keys: Sequence[tuple[Any, Window]], results: list[R]
+) -> dict[datetime | None, list[tuple[tuple[Any, Window], R]]]:
+    """The keys (each with its result) grouped by the registration time they read at."""
+    groups: dict[datetime | None, list[tuple[tuple[Any, Window], R]]] = defaultdict(list)
+    for key, result in zip(keys, results, strict=True):
+        groups[key[1].registration_time].append((key, result))
     return groups
 
 
@@ -149,53 +155,49 @@ class Loaders:
     async def _load_versions(self, model: str, keys: Sequence[VersionKey]) -> list[list[Record]]:
         table: Table = TABLES[model]
         fields = MODELS[model].field_names
-        found: dict[VersionKey, list[Record]] = {key: [] for key in keys}
-        for registration_time, group in _by_registration_time(keys).items():
-            uuids = list({uuid for uuid, _ in group})
-            windows = [window for _, window in group]
+        columns = [table.c.uuid, table.c.valid_from, table.c.valid_to, *(table.c[name] for name in fields)]
+        results: list[list[Record]] = [[] for _ in keys]
+        for registration_time, group in _by_registration_time(keys, results).items():
+            wanted: dict[UUID, list[tuple[Interval, Window, list[Record]]]] = defaultdict(list)
+            for (uuid, window), result in group:
+                wanted[uuid].append((window.interval, window, result))
             rows = await self._execute(
-                select(table)
+                select(*columns)
                 .where(
-                    table.c.uuid.in_(uuids),
+                    table.c.uuid.in_(list(wanted)),
                     registered_at(table, registration_time),
-                    overlapping(table, _span(windows)),
+                    overlapping(table, _span([window for (_, window), _ in group])),
                 )
                 .order_by(table.c.uuid, table.c.valid_from)
             )
-            wanted: dict[UUID, list[Window]] = defaultdict(list)
-            for uuid, window in group:
-                wanted[uuid].append(window)
             for row in rows:
-                m = row._mapping
-                interval = Interval(m["valid_from"], m["valid_to"])
-                values = {name: m[name] for name in fields}
-                for window in wanted[m["uuid"]]:
-                    if interval.overlaps(window.interval):
-                        found[(m["uuid"], window)].append(Record(m["uuid"], values, interval, window))
-        return [found[key] for key in keys]
+                uuid, start, end = row[0], row[1], row[2]
+                interval = Interval(start, end)
+                values = dict(zip(fields, row[3:]))
+                for other, window, result in wanted[uuid]:
+                    if start < other.end and other.start < end:
+                        result.append(Record(uuid, values, interval, window))
+        return results
 
     async def _load_reverse(self, model: str, field: str, keys: Sequence[ReverseKey]) -> list[list[UUID]]:
         table: Table = TABLES[model]
         column = table.c[field]
-        found: dict[ReverseKey, dict[UUID, None]] = {key: {} for key in keys}
-        for registration_time, group in _by_registration_time(keys).items():
-            targets = list({target for target, _ in group})
+        results: list[dict[UUID, None]] = [{} for _ in keys]
+        for registration_time, group in _by_registration_time(keys, results).items():
+            wanted: dict[UUID, list[tuple[Interval, dict[UUID, None]]]] = defaultdict(list)
+            for (target, window), result in group:
+                wanted[target].append((window.interval, result))
             rows = await self._execute(
                 select(table.c.uuid, column, table.c.valid_from, table.c.valid_to)
                 .where(
-                    column.in_(targets),
+                    column.in_(list(wanted)),
                     registered_at(table, registration_time),
-                    overlapping(table, _span([w for _, w in group])),
+                    overlapping(table, _span([window for (_, window), _ in group])),
                 )
                 .order_by(table.c.uuid)
             )
-            wanted: dict[UUID, list[Window]] = defaultdict(list)
-            for target, window in group:
-                wanted[target].append(window)
-            for row in rows:
-                interval = Interval(row.valid_from, row.valid_to)
-                target = row._mapping[field]
-                for window in wanted[target]:
-                    if interval.overlaps(window.interval):
-                        found[(target, window)][row.uuid] = None
-        return [list(found[key]) for key in keys]
+            for uuid, target, start, end in rows:
+                for other, result in wanted[target]:
+                    if start < other.end and other.start < end:
+                        result[uuid] = None
+        return [list(result) for result in results]

@@ -33,19 +33,20 @@ class Record:
     own validity, so they are "as of the same time" as the version.
     """
 
-    __slots__ = ("uuid", "values", "interval", "window")
+    __slots__ = ("uuid", "values", "interval", "window", "_relation_window")
 
     def __init__(self, uuid: UUID, values: Mapping[str, Any], interval: Interval, window: Window) -> None:
         self.uuid = uuid
         self.values = values
         self.interval = interval
         self.window = window
+        self._relation_window: Window | None = None
 
     def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        values = self.values
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
 
     @property
     def validity(self) -> ValidityValue:
@@ -53,7 +54,10 @@ class Record:
 
     @property
     def relation_window(self) -> Window:
-        return self.window.narrow(self.interval)
+        window = self._relation_window
+        if window is None:
+            window = self._relation_window = self.window.narrow(self.interval)
+        return window
 
 
 @dataclass(frozen=True, slots=True)
