@@ -6,16 +6,22 @@ import gc
 import shutil
 import weakref
 from pathlib import Path
+from types import SimpleNamespace
+from uuid import uuid4
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from mo.app import create_app
 from mo.config import Settings
+from mo.db.engine import make_engine
+from mo.db.tables import TABLES
 from mo.graphapi import view
 from mo.memory import release
 
 UNITS = "{ org_units { objects { uuid } } }"
+facet = TABLES["facet"]
 
 
 class Node:
@@ -37,6 +43,22 @@ def test_release_collects_unreachable_cycles() -> None:
         gc.enable()
 
 
+async def test_release_empties_the_cache_of_compiled_statements(sqlite_template: Path, tmp_path: Path) -> None:
+    """A cached statement keeps the values first bound to it (a 10k page's uuids)."""
+    path = tmp_path / "mo.sqlite"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(select(facet.c.uuid).where(facet.c.uuid.in_([uuid4() for _ in range(100)])))
+        cache = engine.sync_engine._compiled_cache
+        assert cache is not None and len(cache) > 0
+        release(engine.sync_engine)
+        assert len(cache) == 0
+    finally:
+        await engine.dispose()
+
+
 async def post_units(sqlite_template: Path, tmp_path: Path) -> None:
     path = tmp_path / "mo.sqlite"
     shutil.copy(sqlite_template, path)
@@ -52,7 +74,7 @@ async def test_a_large_answer_is_followed_by_a_release(
     sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     releases: list[None] = []
-    monkeypatch.setattr(view, "release", lambda: releases.append(None))
+    monkeypatch.setattr(view, "release", lambda engine: releases.append(None))
     monkeypatch.setattr(view, "LARGE_ANSWER", 1)
     await post_units(sqlite_template, tmp_path)
     assert len(releases) == 1
@@ -62,17 +84,18 @@ async def test_a_small_answer_is_not_followed_by_a_release(
     sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     releases: list[None] = []
-    monkeypatch.setattr(view, "release", lambda: releases.append(None))
+    monkeypatch.setattr(view, "release", lambda engine: releases.append(None))
     await post_units(sqlite_template, tmp_path)
     assert releases == []
 
 
 async def test_the_release_waits_for_the_last_request_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
     releases: list[None] = []
-    monkeypatch.setattr(view, "release", lambda: releases.append(None))
+    monkeypatch.setattr(view, "release", lambda engine: releases.append(None))
+    engine = SimpleNamespace(sync_engine=None)  # release() is replaced: any engine will do
     monkeypatch.setattr(view, "_IN_FLIGHT", 1)
-    await view.release_when_idle()
+    await view.release_when_idle(engine)  # type: ignore[arg-type]
     assert releases == [] and view._RELEASE_PENDING
     monkeypatch.setattr(view, "_IN_FLIGHT", 0)
-    await view.release_when_idle()
+    await view.release_when_idle(engine)  # type: ignore[arg-type]
     assert releases == [None] and not view._RELEASE_PENDING

@@ -180,11 +180,11 @@ async def graphql_endpoint(request: Request) -> Response:
     )
     response = JSONResponse(body)
     if len(response.body) >= LARGE_ANSWER or _RELEASE_PENDING:
-        response.background = BackgroundTask(release_when_idle)
+        response.background = BackgroundTask(release_when_idle, state.engine)
     return response
 
 
-async def release_when_idle() -> None:
+async def release_when_idle(engine: AsyncEngine) -> None:
     """Give the memory of large answers back (``mo.memory.release``) once no
     request is in flight; while one is, the last to finish does it."""
     global _RELEASE_PENDING
@@ -192,7 +192,7 @@ async def release_when_idle() -> None:
         _RELEASE_PENDING = True
         return
     _RELEASE_PENDING = False
-    release()
+    release(engine.sync_engine)
 
 
 _RELEASE_PENDING = False
