@@ -11,9 +11,9 @@ import asyncio
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from mo.db import inline_sqlite
 from mo.db.engine import read_transaction, write_transaction
@@ -137,3 +137,59 @@ async def test_sqlite_snapshots_run_inline_and_writes_do_not(engine: AsyncEngine
         raw = await conn.get_raw_connection()
         assert not raw.driver_connection.inline
         await _add(conn, "w")
+
+
+async def test_pooled_postgresql_connections_the_server_closed_are_replaced(engine: AsyncEngine) -> None:
+    if _is_sqlite(engine):
+        pytest.skip("a PostgreSQL pool")
+    async with write_transaction(engine) as conn:
+        await _add(conn, "kept")
+    # Check out several connections at once so that the pool holds more than one idle.
+    readers = [read_transaction(engine) for _ in range(3)]
+    conns = [await reader.__aenter__() for reader in readers]
+    pids = [(await conn.execute(text("SELECT pg_backend_pid()"))).scalar() for conn in conns]
+    for reader in reversed(readers):
+        await reader.__aexit__(None, None, None)
+    admin = create_async_engine(engine.url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) AS pid"),
+                               {"pids": pids})
+            for _ in range(200):
+                alive = (await conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
+                                            {"pids": pids})).scalar()
+                if not alive:
+                    break
+                await asyncio.sleep(0.01)
+    finally:
+        await admin.dispose()
+    # No ping: every read finds its connection dead on checkout and takes a new one.
+    for _ in range(4):
+        assert await _read_names(engine) == ["kept"]
+
+
+async def test_a_read_cancelled_during_a_large_statement_leaves_the_connection_usable(engine: AsyncEngine) -> None:
+    if not _is_sqlite(engine):
+        pytest.skip("SQLite's worker thread")
+    # More bound values than INLINE_PARAMETERS: the statement runs on the worker thread.
+    values = list(range(-inline_sqlite.INLINE_PARAMETERS - 10, 0))
+    slow = text(
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000000) "
+        "SELECT count(*) FROM n WHERE x NOT IN :values"
+    ).bindparams(bindparam("values", expanding=True))
+    started = asyncio.Event()
+
+    async def read() -> None:
+        async with read_transaction(engine) as conn:
+            started.set()
+            await conn.execute(slow, {"values": values})
+
+    task = asyncio.create_task(read())
+    await started.wait()
+    await asyncio.sleep(0.02)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with write_transaction(engine) as conn:
+        await _add(conn, "after")
+    assert await _read_names(engine) == ["after"]

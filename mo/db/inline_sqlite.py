@@ -27,6 +27,7 @@ be the whole query.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -52,18 +53,18 @@ class SnapshotCursor(aiosqlite.Cursor):
         self._off_loop = False
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self._conn.inline and not self._off_loop:
+        if self._conn.on_loop and not self._off_loop:
             return fn(*args, **kwargs)
         return await self._conn.on_worker(fn, *args, **kwargs)
 
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> SnapshotCursor:
         params: Any = [] if parameters is None else parameters
-        self._off_loop = self._conn.inline and len(params) > INLINE_PARAMETERS
+        self._off_loop = self._conn.on_loop and len(params) > INLINE_PARAMETERS
         await self._execute(self._cursor.execute, sql, params)
         return self
 
     async def fetchall(self) -> Iterable[sqlite3.Row]:
-        if not self._conn.inline or self._off_loop:
+        if not self._conn.on_loop or self._off_loop:
             everything: list[Any] = await self._conn.on_worker(self._cursor.fetchall)
             return everything
         rows: list[Any] = self._cursor.fetchmany(INLINE_ROWS)
@@ -78,14 +79,27 @@ class SnapshotConnection(aiosqlite.Connection):
     inline = False
     """True between :meth:`begin_snapshot` and the transaction's commit or rollback."""
 
+    _worker_behind = False
+    """A worker call was abandoned (its caller cancelled) and may still be running."""
+
+    @property
+    def on_loop(self) -> bool:
+        """Whether calls run on the loop's thread now."""
+        return self.inline and not self._worker_behind
+
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self.inline:
+        if self.on_loop:
             return fn(*args, **kwargs)
         return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
 
     async def on_worker(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run ``fn`` on the connection's worker thread, even inside a snapshot."""
-        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+        try:
+            return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+        except asyncio.CancelledError:
+            # The worker still runs ``fn``; whatever comes next must queue behind it.
+            self._worker_behind = True
+            raise
 
     @contextmanager
     async def cursor(self) -> aiosqlite.Cursor:
@@ -117,6 +131,13 @@ class SnapshotConnection(aiosqlite.Connection):
     async def _end(self, fn: Callable[[], None]) -> None:
         if not self.inline:
             await super()._execute(fn)  # type: ignore[no-untyped-call]
+            return
+        if self._worker_behind:
+            # Never touch sqlite3 from two threads at once: end behind the abandoned call.
+            self.inline = False
+            self._worker_behind = False
+            await super()._execute(fn)  # type: ignore[no-untyped-call]
+            await super()._execute(self._conn.execute, "PRAGMA query_only=OFF")  # type: ignore[no-untyped-call]
             return
         try:
             fn()
