@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy import Select, Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bitemporal.intervals import Interval
 from bitemporal.queries import registered_at, to_version
 from bitemporal.registration import Registrar
 from bitemporal.tables import value_columns
@@ -25,6 +26,9 @@ CHUNK = 5000
 
 Change = tuple[UUID, Sequence[Version], Sequence[Version]]
 """One object's write: (uuid, its versions as read under the lock, its new versions)."""
+
+Diff = tuple[UUID, Sequence[Version], Sequence[Version]]
+"""One object's write as ``diff`` gives it: (uuid, stored versions to close, versions to insert)."""
 
 
 class VersionedTable:
@@ -75,15 +79,21 @@ class VersionedTable:
         return [to_version(row, self.fields) for row in rows]
 
     async def current_many(self, conn: AsyncConnection, uuids: Iterable[UUID]) -> dict[UUID, list[Version]]:
-        """The current versions of each of ``uuids`` (an empty list when it has none)."""
+        """The current versions of each of ``uuids`` (an empty list when it has none).
+
+        Reads only what a write needs (not the registration columns), as plain tuples.
+        """
         t = self.table
+        fields = self.fields
+        columns = [t.c.id, t.c.uuid, t.c.valid_from, t.c.valid_to, *(t.c[name] for name in fields)]
         wanted = list(dict.fromkeys(uuids))
         result: dict[UUID, list[Version]] = {uuid: [] for uuid in wanted}
         for chunk in _chunks(wanted):
             condition = t.c.uuid == chunk[0] if len(chunk) == 1 else t.c.uuid.in_(chunk)
-            rows = await conn.execute(select(t).where(condition, registered_at(t, None)).order_by(t.c.valid_from))
-            for row in rows:
-                result[row.uuid].append(to_version(row, self.fields))
+            query = select(*columns).where(condition, registered_at(t, None)).order_by(t.c.valid_from)
+            rows = await conn.execute(query)
+            for row_id, uuid, start, end, *values in rows:
+                result[uuid].append(Version(Interval(start, end), dict(zip(fields, values, strict=True)), row_id))
         return result
 
     async def latest_registration(self, conn: AsyncConnection, uuid: UUID) -> datetime | None:
@@ -133,11 +143,16 @@ class VersionedTable:
         ``registration_object`` rows, one ``UPDATE`` closing every replaced row
         and one insert of every new row.
         """
+        return await self.register_many(
+            conn, registrar, [(uuid, *diff(old, ordered(new))) for uuid, old, new in changes]
+        )
+
+    async def register_many(self, conn: AsyncConnection, registrar: Registrar, diffs: Iterable[Diff]) -> list[UUID]:
+        """``replace_many`` for callers that computed the ``diff`` of each object already."""
         closing: list[int | None] = []
         inserting: list[tuple[UUID, Version]] = []
         changed: list[UUID] = []
-        for uuid, old, new in changes:
-            closed, inserted = diff(old, ordered(new))
+        for uuid, closed, inserted in diffs:
             if not closed and not inserted:
                 continue
             changed.append(uuid)

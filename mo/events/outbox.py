@@ -143,22 +143,22 @@ async def publish(
     if not subjects:
         return
     now = now or wall_clock()
-    rows = [
-        {
-            "routing_key": key,
-            "uuid": uuid,
-            "exchange": exchange,
-            "cause": cause,
-            "registration_id": registration_id,
-            "effective_day": effective_day,
-            "priority": priority,
-            "created_at": now,
-            "lease_until": None,
-            "failures": 0,
-            "sent_at": None,
-        }
-        for key, uuid in subjects
-    ]
+    # The same for every row; nulls are left out (the columns default to null),
+    # which saves binding them row by row.
+    common = {
+        name: value
+        for name, value in (
+            ("exchange", exchange),
+            ("cause", cause),
+            ("registration_id", registration_id),
+            ("effective_day", effective_day),
+            ("priority", priority),
+            ("created_at", now),
+            ("failures", 0),
+        )
+        if value is not None
+    }
+    rows = [{"routing_key": key, "uuid": uuid, **common} for key, uuid in subjects]
     for chunk in chunks(rows):
         await conn.execute(event_outbox.insert(), list(chunk))
 

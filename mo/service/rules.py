@@ -29,6 +29,11 @@ def check_required(model: Model, versions: Sequence[Version]) -> None:
 async def check_references(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> None:
     """Every referenced object exists; for COVER/CASCADE it is valid all along."""
     await prefetch_references(ctx, model, versions)
+    check_cached_references(ctx, model, versions)
+
+
+def check_cached_references(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> None:
+    """``check_references`` once ``prefetch_references`` has read what ``versions`` refer to."""
     for field in model.references:
         spans: dict[UUID, list[Interval]] = {}
         for version in versions:

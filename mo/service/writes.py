@@ -25,8 +25,8 @@ from mo.security.cpr import lookup_hash
 from mo.service.context import WriteContext
 from mo.service.errors import AlreadyExists, HasDependents, InvalidInput, InvalidInterval, MOError, NotFound
 from mo.service.rules import (
+    check_cached_references,
     check_cpr_unique,
-    check_references,
     check_required,
     check_unit_parent,
     dependents,
@@ -201,6 +201,9 @@ async def _apply(
         return
     changes = [(step, *diff(step.before, step.after)) for step in steps]
     await prefetch_references(ctx, model, [v for _, _, inserted in changes for v in inserted])
+    steps_of: dict[UUID, int] = {}
+    for step in steps:
+        steps_of[step.uuid] = steps_of.get(step.uuid, 0) + 1
     released: list[tuple[int, UUID, Interval]] = []
     for step, closed, inserted in changes:
         with at_item(step.index):
@@ -209,7 +212,7 @@ async def _apply(
             check_required(model, inserted)
             for check in CHECKS.get(model.name, ()):
                 await check(ctx, step.uuid, inserted)
-            await check_references(ctx, model, inserted)
+            check_cached_references(ctx, model, inserted)
         if removes:
             released.extend((step.index, step.uuid, window) for window in removed_days(step.before, step.after))
         # Later items (and the cascades below) see the object as this item leaves it.
@@ -217,7 +220,10 @@ async def _apply(
     for index, uuid, window in released:
         with at_item(index):
             await _release(ctx, model, uuid, window, vacate=vacate)
-    await table.replace_many(ctx.conn, ctx.registrar, [(uuid, original[uuid], state[uuid]) for uuid in uuids])
+    # An object written by one item: that item's diff is the object's.
+    final = {step.uuid: (step.uuid, closed, inserted) for step, closed, inserted in changes if steps_of[step.uuid] == 1}
+    diffs = [final.get(uuid) or (uuid, *diff(original[uuid], state[uuid])) for uuid in uuids]
+    await table.register_many(ctx.conn, ctx.registrar, diffs)
 
 
 def _sequential(ctx: WriteContext, model: Model) -> bool:
