@@ -64,11 +64,11 @@ class RequestContext:
             self._conn = await self._stack.enter_async_context(read_transaction(self.engine))
         return self._conn
 
-    async def execute(self, statement: Any) -> Any:
+    async def execute(self, statement: Any, parameters: dict[str, Any] | None = None) -> Any:
         """Run a read statement in the request's transaction, counting statements."""
         conn = await self.connection()
         self.statements += 1
-        return await conn.execute(statement)
+        return await conn.execute(statement, parameters)
 
     async def writer(self) -> WriteContext:
         if self._write is None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Generic, Hashable, Iterable, Sequence, TypeVar
+from functools import cache
+from types import SimpleNamespace
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Table, select
+from sqlalchemy import ColumnElement, Select, Table, bindparam, select
 
 from bitemporal import Interval, overlapping, registered_at
 from mo.db.tables import TABLES
@@ -21,7 +24,7 @@ from mo.graphapi.records import Record
 from mo.graphapi.window import Window
 from mo.model import MODELS
 
-Execute = Callable[[Any], Awaitable[Any]]
+Execute = Callable[[Any, dict[str, Any]], Awaitable[Any]]
 VersionKey = tuple[UUID, Window]
 ReverseKey = tuple[UUID, Window]
 
@@ -123,6 +126,39 @@ class Loader(Generic[K, V]):
         self._values.clear()
 
 
+def _bounds(table: Table, at_registration_time: bool) -> list[ColumnElement[bool]]:
+    """The time conditions of a batch, with the registration time and span as parameters."""
+    registration = bindparam("rt", type_=table.c.reg_from.type) if at_registration_time else None
+    start, end = bindparam("start", type_=table.c.valid_to.type), bindparam("end", type_=table.c.valid_from.type)
+    span = SimpleNamespace(start=start, end=end)
+    return [registered_at(table, registration), overlapping(table, span)]  # type: ignore[arg-type]
+
+
+@cache
+def _versions_statement(model: str, at_registration_time: bool) -> Select[Any]:
+    """Versions of ``:uuids`` (built once per model: building a statement costs more than running it)."""
+    table = TABLES[model]
+    fields = (table.c[name] for name in MODELS[model].field_names)
+    columns = [table.c.uuid, table.c.valid_from, table.c.valid_to, *fields]
+    return (
+        select(*columns)
+        .where(table.c.uuid.in_(bindparam("uuids", expanding=True)), *_bounds(table, at_registration_time))
+        .order_by(table.c.uuid, table.c.valid_from)
+    )
+
+
+@cache
+def _reverse_statement(model: str, field: str, at_registration_time: bool) -> Select[Any]:
+    """Objects of ``model`` whose ``field`` is one of ``:targets``."""
+    table = TABLES[model]
+    column = table.c[field]
+    return (
+        select(table.c.uuid, column, table.c.valid_from, table.c.valid_to)
+        .where(column.in_(bindparam("targets", expanding=True)), *_bounds(table, at_registration_time))
+        .order_by(table.c.uuid)
+    )
+
+
 class Loaders:
     """The dataloaders of one request."""
 
@@ -153,48 +189,36 @@ class Loaders:
         return loader
 
     async def _load_versions(self, model: str, keys: Sequence[VersionKey]) -> list[list[Record]]:
-        table: Table = TABLES[model]
         fields = MODELS[model].field_names
-        columns = [table.c.uuid, table.c.valid_from, table.c.valid_to, *(table.c[name] for name in fields)]
         results: list[list[Record]] = [[] for _ in keys]
         for registration_time, group in _by_registration_time(keys, results).items():
             wanted: dict[UUID, list[tuple[Interval, Window, list[Record]]]] = defaultdict(list)
             for (uuid, window), result in group:
                 wanted[uuid].append((window.interval, window, result))
+            span = _span([window for (_, window), _ in group])
             rows = await self._execute(
-                select(*columns)
-                .where(
-                    table.c.uuid.in_(list(wanted)),
-                    registered_at(table, registration_time),
-                    overlapping(table, _span([window for (_, window), _ in group])),
-                )
-                .order_by(table.c.uuid, table.c.valid_from)
+                _versions_statement(model, registration_time is not None),
+                {"uuids": list(wanted), "rt": registration_time, "start": span.start, "end": span.end},
             )
             for row in rows:
                 uuid, start, end = row[0], row[1], row[2]
                 interval = Interval(start, end)
-                values = dict(zip(fields, row[3:]))
+                values = dict(zip(fields, row[3:], strict=False))
                 for other, window, result in wanted[uuid]:
                     if start < other.end and other.start < end:
                         result.append(Record(uuid, values, interval, window))
         return results
 
     async def _load_reverse(self, model: str, field: str, keys: Sequence[ReverseKey]) -> list[list[UUID]]:
-        table: Table = TABLES[model]
-        column = table.c[field]
         results: list[dict[UUID, None]] = [{} for _ in keys]
         for registration_time, group in _by_registration_time(keys, results).items():
             wanted: dict[UUID, list[tuple[Interval, dict[UUID, None]]]] = defaultdict(list)
             for (target, window), result in group:
                 wanted[target].append((window.interval, result))
+            span = _span([window for (_, window), _ in group])
             rows = await self._execute(
-                select(table.c.uuid, column, table.c.valid_from, table.c.valid_to)
-                .where(
-                    column.in_(list(wanted)),
-                    registered_at(table, registration_time),
-                    overlapping(table, _span([window for (_, window), _ in group])),
-                )
-                .order_by(table.c.uuid)
+                _reverse_statement(model, field, registration_time is not None),
+                {"targets": list(wanted), "rt": registration_time, "start": span.start, "end": span.end},
             )
             for uuid, target, start, end in rows:
                 for other, result in wanted[target]:
