@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import event, text
 
@@ -85,7 +86,8 @@ async def test_a_bulk_update_sends_the_same_statements_for_1_4_and_12_engagement
     assert counts[0] <= 16, counts
     # every engagement got its change
     result = await gql.ok(VALIDITIES, {"uuids": made})
-    assert all(o["validities"][-1]["job_function"]["uuid"] == s.engagement_type for o in result["engagements"]["objects"])
+    objects = result["engagements"]["objects"]
+    assert all(o["validities"][-1]["job_function"]["uuid"] == s.engagement_type for o in objects)
 
 
 async def test_a_bulk_create_sends_the_same_statements_for_2_and_9_engagements(gql: Client) -> None:
@@ -111,7 +113,8 @@ async def test_a_bulk_update_registers_what_single_updates_do(gql: Client) -> No
     before = (await gql.count("registration"), await gql.count("registration_object"), await gql.count("event_outbox"))
     await gql.ok(UPDATE_MANY, {"input": [{"uuid": u, **c} for u, c in zip(bulk, changes, strict=True)]})
     middle = (await gql.count("registration"), await gql.count("registration_object"), await gql.count("event_outbox"))
-    await gql.ok(aliased_updates(3), {f"i{i}": {"uuid": u, **c} for i, (u, c) in enumerate(zip(single, changes, strict=True))})
+    variables = {f"i{i}": {"uuid": u, **c} for i, (u, c) in enumerate(zip(single, changes, strict=True))}
+    await gql.ok(aliased_updates(3), variables)
     after = (await gql.count("registration"), await gql.count("registration_object"), await gql.count("event_outbox"))
     # one registration each, naming the same number of objects, with the same number of events
     assert [m - b for m, b in zip(middle, before, strict=True)] == [a - m for a, m in zip(after, middle, strict=True)]
@@ -161,11 +164,11 @@ async def test_two_changes_of_one_engagement_in_one_list_apply_in_list_order(gql
 async def test_a_bulk_create_then_update_of_the_same_engagement_in_one_request(gql: Client) -> None:
     s = await seed(gql)
     uuid = "0d6c7a3e-9b59-4a7e-8e0a-6b3c2a1f0e11"
-    query = f"""
-    mutation ($create: [EngagementCreateInput!]!, $update: [EngagementUpdateInput!]!) {{
-      c: engagements_create(input: $create) {{ uuid }}
-      u: engagements_update(input: $update) {{ uuid }}
-    }}"""
+    query = """
+    mutation ($create: [EngagementCreateInput!]!, $update: [EngagementUpdateInput!]!) {
+      c: engagements_create(input: $create) { uuid }
+      u: engagements_update(input: $update) { uuid }
+    }"""
     await gql.ok(query, {
         "create": [{**engagement_input(s, s.child, "2015-01-01"), "uuid": uuid}],
         "update": [job_change(uuid, s.unit_type, "2020-01-01")],
@@ -203,3 +206,61 @@ async def test_a_bad_item_fails_the_whole_list_with_its_code_field_and_index(gql
     # and nothing of the good items was written
     data = await gql.ok(VALIDITIES, {"uuids": made})
     assert all(len(o["validities"]) == 1 for o in data["engagements"]["objects"])
+
+
+async def test_bulk_writes_of_persons_see_the_items_before_them(gql: Client) -> None:
+    """Persons register item by item: a CPR number given twice in one list is refused at the second."""
+    from datetime import date
+
+    from bitemporal import Interval
+    from mo.config import LOCAL_ADMIN
+    from mo.model import MODELS
+    from mo.service import writes
+    from mo.service.errors import CPRInUse
+    from mo.service.transaction import writing
+
+    await seed(gql)
+    before = await gql.count("registration")
+    person = MODELS["person"]
+    items = [(None, Interval(), {"given_name": "A", "surname": "B", "cpr_number": "0202801234"})] * 2
+    try:
+        async with writing(gql.engine, LOCAL_ADMIN, today=date(2026, 1, 1)) as ctx:
+            await writes.create_many(ctx, person, items)
+    except CPRInUse as error:
+        assert error.index == 1 and error.field == "cpr_number"
+    else:
+        raise AssertionError("expected CPR_IN_USE")
+    assert await gql.count("registration") == before
+    async with writing(gql.engine, LOCAL_ADMIN, today=date(2026, 1, 1)) as ctx:
+        other = (None, Interval(), {"given_name": "C", "surname": "D"})
+        made = await writes.create_many(ctx, person, [items[0], other])
+        await writes.update_many(ctx, person, [
+            (made[1], Interval(date(2020, 1, 1)), {"surname": "E"}),
+            (made[0], Interval(), {"nickname_given_name": "Al"}),
+        ])
+    query = "query ($u: [UUID!]) { persons(filter: {uuids: $u}) { objects { uuid current { surname nickname_given_name } } } }"  # noqa: E501
+    data = await gql.ok(query, {"u": [str(u) for u in made]})
+    found = {o["uuid"]: o["current"] for o in data["persons"]["objects"]}
+    assert found[str(made[0])] == {"surname": "B", "nickname_given_name": "Al"}
+    assert found[str(made[1])]["surname"] == "E"
+
+
+async def test_terminate_many_ends_every_engagement_in_one_registration(gql: Client) -> None:
+    from datetime import date
+
+    from bitemporal import Interval
+    from mo.config import LOCAL_ADMIN
+    from mo.model import MODELS
+    from mo.service import writes
+    from mo.service.transaction import writing
+
+    s = await seed(gql)
+    made = await engagements(gql, s, 3)
+    before = await gql.count("registration")
+    async with writing(gql.engine, LOCAL_ADMIN, today=date(2026, 1, 1)) as ctx:
+        items = [(UUID(u), Interval(date(2028, 1, 1))) for u in made[:2]]
+        await writes.terminate_many(ctx, MODELS["engagement"], items)
+    assert await gql.count("registration") == before + 1
+    data = await gql.ok(VALIDITIES, {"uuids": made})
+    ends = {o["uuid"]: o["validities"][-1]["validity"]["to"] for o in data["engagements"]["objects"]}
+    assert [ends[u] is not None and ends[u].startswith("2028-01-01") for u in made] == [True, True, False]
