@@ -140,3 +140,25 @@ async def test_inherited_managers_cost_the_same_whatever_the_depth(gql: Client) 
     # units page, unit versions, the units above them (one recursive statement), manager
     # roles of every unit on the way, their versions, then persons and manager types
     await _same_count_as_it_grows(gql, INHERITED_MANAGERS, 7, grow)
+
+
+ROOT_INHERITED_MANAGERS = """
+query ($units: [UUID!]) {
+  managers(filter: {org_units: $units}, inherit: true) { objects { current { person { given_name } } } }
+}
+"""
+
+
+async def test_the_root_managers_walk_for_many_units_together(gql: Client) -> None:
+    """``managers(inherit: true)`` for several units walks up for all of them in the same statements."""
+    s = await seed(gql)
+    facet = await create(gql, FACET, {"user_key": "manager_type", "validity": {}})
+    kind = await create(gql, CLASS, {"user_key": "boss", "name": "Chef", "facet_uuid": facet, "validity": {}})
+    await create(gql, MANAGER, {"person": s.person, "org_unit": s.root, "responsibility": [], "manager_level": kind,
+                                "manager_type": kind, "validity": {"from": "2015-01-01"}})
+    leaves = [await _unit(gql, s, f"Blad {n}", s.child) for n in range(3)]
+    await gql.ok(ROOT_INHERITED_MANAGERS, {"units": leaves[:1]})
+    one = gql.statements
+    data = await gql.ok(ROOT_INHERITED_MANAGERS, {"units": leaves})
+    assert [o["current"]["person"][0]["given_name"] for o in data["managers"]["objects"]] != []
+    assert gql.statements == one, f"{gql.statements} statements for three units, {one} for one"

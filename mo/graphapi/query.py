@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Optional
 
 import strawberry
@@ -240,15 +241,18 @@ async def _inherited_managers(info: Info, flt: Any) -> PagedValue:
     loader = ctx.loaders.versions("org_unit")
     versions = await loader.load_many([(u.uuid, u.window) for u in units.objects])
     rest = None
-    if flt is not None:
-        rest = f.OrgUnitboundmanagerfilter(
-            **{k: getattr(flt, k) for k in ("uuids", "user_keys", "employee", "employees", "responsibility", "manager_type", "exclude")}
-        )
+    narrowing = {
+        k: getattr(flt, k)
+        for k in ("uuids", "user_keys", "employee", "employees", "responsibility", "manager_type", "exclude")
+        if flt is not None and getattr(flt, k) not in (None, strawberry.UNSET)
+    }
+    if narrowing:  # without any, the walks up the tree take the batched path
+        rest = f.OrgUnitboundmanagerfilter(**narrowing)
     found: dict[Any, ResponseValue] = {}
-    for unit_versions in versions:
-        if not unit_versions:
-            continue
-        for manager in await managers_of(info, unit_versions[0], rest, inherit=True):
+    # gathered, so that the units' walks up the tree share their statements
+    walks = await asyncio.gather(*(managers_of(info, v[0], rest, inherit=True) for v in versions if v))
+    for managers in walks:
+        for manager in managers:
             found.setdefault(manager.uuid, ResponseValue(manager.uuid, units.objects[0].window))
     return PagedValue(list(found.values()), PageInfoValue(None))
 
