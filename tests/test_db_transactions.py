@@ -21,6 +21,10 @@ from mo.db.tables import event_namespace
 
 OWNER = uuid4()
 
+#: Tests of one backend's machinery run on that backend only (not skipped on the other).
+ONLY_SQLITE = pytest.mark.parametrize("backend_engine", ["sqlite"], indirect=True)
+ONLY_POSTGRESQL = pytest.mark.parametrize("backend_engine", ["postgresql"], indirect=True)
+
 
 async def _add(conn: AsyncConnection, name: str) -> None:
     await conn.execute(insert(event_namespace).values(name=name, owner=OWNER, public=False))
@@ -123,9 +127,8 @@ async def test_large_reads_return_every_row(engine: AsyncEngine) -> None:
         assert (await conn.execute(many)).scalar() == 10
 
 
+@ONLY_SQLITE  # PostgreSQL has no inline snapshots
 async def test_sqlite_snapshots_run_inline_and_writes_do_not(engine: AsyncEngine) -> None:
-    if not _is_sqlite(engine):
-        pytest.skip("PostgreSQL has no inline snapshots")
     async with read_transaction(engine) as conn:
         raw = await conn.get_raw_connection()
         driver = raw.driver_connection
@@ -139,9 +142,8 @@ async def test_sqlite_snapshots_run_inline_and_writes_do_not(engine: AsyncEngine
         await _add(conn, "w")
 
 
+@ONLY_POSTGRESQL
 async def test_pooled_postgresql_connections_the_server_closed_are_replaced(engine: AsyncEngine) -> None:
-    if _is_sqlite(engine):
-        pytest.skip("a PostgreSQL pool")
     async with write_transaction(engine) as conn:
         await _add(conn, "kept")
     # Check out several connections at once so that the pool holds more than one idle.
@@ -168,9 +170,8 @@ async def test_pooled_postgresql_connections_the_server_closed_are_replaced(engi
         assert await _read_names(engine) == ["kept"]
 
 
+@ONLY_SQLITE  # SQLite's worker thread
 async def test_a_read_cancelled_during_a_large_statement_leaves_the_connection_usable(engine: AsyncEngine) -> None:
-    if not _is_sqlite(engine):
-        pytest.skip("SQLite's worker thread")
     # More bound values than INLINE_PARAMETERS: the statement runs on the worker thread.
     values = list(range(-inline_sqlite.INLINE_PARAMETERS - 10, 0))
     slow = text(
