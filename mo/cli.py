@@ -38,7 +38,9 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"MO: {refusal}", file=sys.stderr)
         return 2
     if args.upgrade or args.sample:
+        gc.enable()  # migrating and loading the sample run with the collector on, like `mo load-sample`
         asyncio.run(_prepare(args.sample))
+        gc.disable()
     if settings.keycloak_url:
         print(f"MO: bearer tokens of realm {settings.keycloak_realm!r} at {settings.keycloak_url} are required")
     else:
