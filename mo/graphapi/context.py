@@ -46,7 +46,7 @@ class RequestContext:
         self.reads: list[tuple[str, str, dict[str, Any], list[UUID]]] = []
         self.log_reads = False
         self.statements = 0
-        self.loaders = Loaders(self.execute)
+        self.loaders = Loaders(self.execute, engine.dialect.name)
         #: A unit and everything above it, for inherited managers (see mo.graphapi.managers).
         self.ancestors: Batch[AncestorKey, Ancestry] = Batch(
             lambda keys: load_ancestries(self.execute, engine.dialect.name, keys)

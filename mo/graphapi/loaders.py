@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, select
+from sqlalchemy import ARRAY, ColumnElement, Select, Table, any_, bindparam, select
 
 from bitemporal import Interval, overlapping, registered_at
 from mo.db.tables import TABLES
@@ -134,27 +134,36 @@ def _bounds(table: Table, at_registration_time: bool) -> list[ColumnElement[bool
     return [registered_at(table, registration), overlapping(table, span)]  # type: ignore[arg-type]
 
 
+def _one_of(column: Any, name: str, array: bool) -> ColumnElement[bool]:
+    """``column`` is one of the list parameter ``name``: an array parameter on
+    PostgreSQL (one statement text, prepared once, whatever the list's length),
+    an expanding ``IN`` elsewhere."""
+    if array:
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
 @cache
-def _versions_statement(model: str, at_registration_time: bool) -> Select[Any]:
+def _versions_statement(model: str, at_registration_time: bool, array: bool) -> Select[Any]:
     """Versions of ``:uuids`` (built once per model: building a statement costs more than running it)."""
     table = TABLES[model]
     fields = (table.c[name] for name in MODELS[model].field_names)
     columns = [table.c.uuid, table.c.valid_from, table.c.valid_to, *fields]
     return (
         select(*columns)
-        .where(table.c.uuid.in_(bindparam("uuids", expanding=True)), *_bounds(table, at_registration_time))
+        .where(_one_of(table.c.uuid, "uuids", array), *_bounds(table, at_registration_time))
         .order_by(table.c.uuid, table.c.valid_from)
     )
 
 
 @cache
-def _reverse_statement(model: str, field: str, at_registration_time: bool) -> Select[Any]:
+def _reverse_statement(model: str, field: str, at_registration_time: bool, array: bool) -> Select[Any]:
     """Objects of ``model`` whose ``field`` is one of ``:targets``."""
     table = TABLES[model]
     column = table.c[field]
     return (
         select(table.c.uuid, column, table.c.valid_from, table.c.valid_to)
-        .where(column.in_(bindparam("targets", expanding=True)), *_bounds(table, at_registration_time))
+        .where(_one_of(column, "targets", array), *_bounds(table, at_registration_time))
         .order_by(table.c.uuid)
     )
 
@@ -162,8 +171,9 @@ def _reverse_statement(model: str, field: str, at_registration_time: bool) -> Se
 class Loaders:
     """The dataloaders of one request."""
 
-    def __init__(self, execute: Execute) -> None:
+    def __init__(self, execute: Execute, dialect: str = "sqlite") -> None:
         self._execute = execute
+        self._arrays = dialect == "postgresql"
         self._versions: dict[str, Loader[VersionKey, list[Record]]] = {}
         self._reverse: dict[tuple[str, str], Loader[ReverseKey, list[UUID]]] = {}
 
@@ -197,7 +207,7 @@ class Loaders:
                 wanted[uuid].append((window.interval, window, result))
             span = _span([window for (_, window), _ in group])
             rows = await self._execute(
-                _versions_statement(model, registration_time is not None),
+                _versions_statement(model, registration_time is not None, self._arrays),
                 {"uuids": list(wanted), "rt": registration_time, "start": span.start, "end": span.end},
             )
             for row in rows:
@@ -217,7 +227,7 @@ class Loaders:
                 wanted[target].append((window.interval, result))
             span = _span([window for (_, window), _ in group])
             rows = await self._execute(
-                _reverse_statement(model, field, registration_time is not None),
+                _reverse_statement(model, field, registration_time is not None, self._arrays),
                 {"targets": list(wanted), "rt": registration_time, "start": span.start, "end": span.end},
             )
             for uuid, target, start, end in rows:
