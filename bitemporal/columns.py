@@ -4,14 +4,43 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
-from sqlalchemy import BigInteger, DateTime, Integer, Text
+from sqlalchemy import BigInteger, DateTime, Integer, Text, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 #: Surrogate keys: BIGINT on PostgreSQL, INTEGER (the rowid alias) on SQLite.
 RowId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class FastUuid(Uuid[UUID]):
+    """SQLAlchemy's ``Uuid``, reading SQLite's 32-character hex text about three
+    times faster: a page of 10k objects reads ~100k uuids.
+
+    The value is built as ``uuid.UUID`` builds it, minus the parsing of the other
+    spellings ``UUID()`` accepts; anything but plain hex takes the usual path.
+    PostgreSQL's driver already returns ``UUID`` objects.
+    """
+
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if (dialect.supports_native_uuid and self.native_uuid) or not self.as_uuid:
+            return super().result_processor(dialect, coltype)  # type: ignore[no-untyped-call]
+        new, assign, unknown = object.__new__, object.__setattr__, SafeUUID.unknown
+
+        def process(value: str | None) -> UUID | None:
+            if value is None:
+                return None
+            if len(value) != 32:
+                return UUID(value)
+            result: UUID = new(UUID)
+            assign(result, "int", int(value, 16))
+            assign(result, "is_safe", unknown)
+            return result
+
+        return process
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -22,10 +22,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    Uuid,
 )
 
-from bitemporal.columns import RowId, UTCDateTime
+from bitemporal.columns import FastUuid, RowId, UTCDateTime
 
 TEMPORAL_COLUMNS = ("id", "uuid", "valid_from", "valid_to", "registration_id", "reg_from", "reg_to")
 
@@ -37,7 +36,7 @@ def registration_table(metadata: MetaData) -> Table:
         metadata,
         Column("id", RowId, primary_key=True, autoincrement=True),
         Column("time", UTCDateTime(), nullable=False, index=True),
-        Column("actor", Uuid(), nullable=False, index=True),
+        Column("actor", FastUuid(), nullable=False, index=True),
         Column("note", Text(), nullable=True),
     )
 
@@ -49,7 +48,7 @@ def registration_object_table(metadata: MetaData) -> Table:
         metadata,
         Column("registration_id", RowId, ForeignKey("registration.id"), primary_key=True),
         Column("model", String(40), primary_key=True),
-        Column("uuid", Uuid(), primary_key=True),
+        Column("uuid", FastUuid(), primary_key=True),
         Index("ix_registration_object_uuid", "uuid", "registration_id"),
     )
 
@@ -64,7 +63,7 @@ def versioned_table(name: str, metadata: MetaData, *columns: Column[object], ind
         name,
         metadata,
         Column("id", RowId, primary_key=True, autoincrement=True),
-        Column("uuid", Uuid(), nullable=False),
+        Column("uuid", FastUuid(), nullable=False),
         Column("valid_from", Date(), nullable=False),
         Column("valid_to", Date(), nullable=False),
         Column("registration_id", RowId, ForeignKey("registration.id"), nullable=False),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, Uuid, text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
 
 from bitemporal import RegistrationTables, VersionedTable, versioned_table
-from bitemporal.columns import RowId, UTCDateTime
+from bitemporal.columns import FastUuid, RowId, UTCDateTime
 from mo.model import MODELS, Model
 
 metadata = MetaData(
@@ -22,7 +22,7 @@ registrations = RegistrationTables.define(metadata)
 organisation = Table(
     "organisation",
     metadata,
-    Column("uuid", Uuid(), primary_key=True),
+    Column("uuid", FastUuid(), primary_key=True),
     Column("user_key", String(255), nullable=False),
     Column("name", String(255), nullable=False),
     Column("municipality_code", Integer(), nullable=True),
@@ -46,16 +46,16 @@ event_namespace = Table(
     "event_namespace",
     metadata,
     Column("name", String(255), primary_key=True),
-    Column("owner", Uuid(), nullable=False),
+    Column("owner", FastUuid(), nullable=False),
     Column("public", Boolean(), nullable=False),
 )
 
 event_listener = Table(
     "event_listener",
     metadata,
-    Column("uuid", Uuid(), primary_key=True),
+    Column("uuid", FastUuid(), primary_key=True),
     Column("namespace", String(255), nullable=False),
-    Column("owner", Uuid(), nullable=False),
+    Column("owner", FastUuid(), nullable=False),
     Column("user_key", String(255), nullable=False),
     Column("routing_key", String(255), nullable=False),
     UniqueConstraint("namespace", "owner", "user_key", name="uq_event_listener_namespace_owner_user_key"),
@@ -66,7 +66,7 @@ event = Table(
     "event",
     metadata,
     Column("id", RowId, primary_key=True, autoincrement=True),
-    Column("listener_uuid", Uuid(), ForeignKey("event_listener.uuid"), nullable=False),
+    Column("listener_uuid", FastUuid(), ForeignKey("event_listener.uuid"), nullable=False),
     Column("subject", String(255), nullable=False),
     Column("priority", Integer(), nullable=False),
     Column("generation", Integer(), nullable=False),
@@ -84,7 +84,7 @@ event_outbox = Table(
     metadata,
     Column("id", RowId, primary_key=True, autoincrement=True),
     Column("routing_key", String(40), nullable=False),
-    Column("uuid", Uuid(), nullable=False),
+    Column("uuid", FastUuid(), nullable=False),
     Column("exchange", String(255), nullable=True),
     Column("cause", String(20), nullable=False),
     Column("registration_id", RowId, nullable=True),
@@ -118,9 +118,9 @@ event_scheduler = Table(
 access_log = Table(
     "access_log",
     metadata,
-    Column("id", Uuid(), primary_key=True),
+    Column("id", FastUuid(), primary_key=True),
     Column("time", UTCDateTime(), nullable=False),
-    Column("actor", Uuid(), nullable=False),
+    Column("actor", FastUuid(), nullable=False),
     Column("operation", String(255), nullable=True),
     Column("field", String(255), nullable=False),
     Column("model", String(40), nullable=False),

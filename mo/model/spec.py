@@ -8,10 +8,10 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, Date, Integer, String, Text, Uuid
+from sqlalchemy import Boolean, Date, Integer, String, Text
 from sqlalchemy.types import TypeEngine
 
-from bitemporal.columns import UUIDList
+from bitemporal.columns import FastUuid, UUIDList
 
 
 class Ref(Enum):
@@ -47,7 +47,7 @@ class Field:
 
     def sql_type(self) -> TypeEngine[Any]:
         if self.type is UUID:
-            return Uuid()
+            return FastUuid()
         if self.type is list:
             return UUIDList()
         if self.type is date:
