@@ -92,10 +92,31 @@ async def test_a_small_answer_is_not_followed_by_a_release(
 async def test_the_release_waits_for_the_last_request_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
     releases: list[None] = []
     monkeypatch.setattr(view, "release", lambda engine: releases.append(None))
-    engine = SimpleNamespace(sync_engine=None)  # release() is replaced: any engine will do
+    engine = SimpleNamespace(dialect=SimpleNamespace(name="postgresql"), sync_engine=None)  # release() is replaced
     monkeypatch.setattr(view, "_IN_FLIGHT", 1)
     await view.release_when_idle(engine)  # type: ignore[arg-type]
     assert releases == [] and view._RELEASE_PENDING
     monkeypatch.setattr(view, "_IN_FLIGHT", 0)
     await view.release_when_idle(engine)  # type: ignore[arg-type]
     assert releases == [None] and not view._RELEASE_PENDING
+
+
+async def test_an_idle_sqlite_pool_is_reopened_on_release(
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An idle SQLite connection keeps its page cache; the next request opens a new one."""
+    monkeypatch.setattr(view, "release", lambda engine: None)
+    path = tmp_path / "mo.sqlite"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(select(facet.c.uuid))
+        pool = engine.pool
+        assert pool.checkedin() == 1
+        await view.release_when_idle(engine)
+        assert engine.pool is not pool and engine.pool.checkedin() == 0
+        async with engine.connect() as conn:
+            assert (await conn.execute(select(facet.c.uuid))).all() == []
+    finally:
+        await engine.dispose()

@@ -192,6 +192,10 @@ async def release_when_idle(engine: AsyncEngine) -> None:
         _RELEASE_PENDING = True
         return
     _RELEASE_PENDING = False
+    if engine.dialect.name == "sqlite":
+        # An idle SQLite connection keeps its page cache and prepared statements
+        # (~10 MiB after a 10k page with L); reopening one takes a millisecond.
+        await engine.dispose()
     release(engine.sync_engine)
 
 
