@@ -120,3 +120,23 @@ async def test_a_prefetched_page_is_answered_without_per_object_statements(world
 
 
 PLAIN = build_schema(lean=False)
+
+
+async def test_arguments_are_not_reused_across_requests(world: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Field arguments are coerced once per request (mo.graphapi.fast._arguments_once),
+    never carried over to the next request of the same document."""
+    document = (
+        "query ($at: DateTime) { org_units(filter: {from_date: null, to_date: null}) "
+        "{ objects { uuid current(at: $at) { name parent { uuid } } } } }"
+    )
+
+    def parent_of_c(data: dict[str, Any]) -> Any:
+        unit = next(o for o in data["org_units"]["objects"] if o["uuid"] == UNIT_C)
+        return unit["current"]["parent"]["uuid"]
+
+    before = await world.ok(document, {"at": "2020-06-01"})
+    after = await world.ok(document, {"at": "2022-06-01"})
+    assert (parent_of_c(before), parent_of_c(after)) == (UNIT_A, UNIT_B)
+    monkeypatch.setattr(view, "get_schema", lambda: PLAIN)
+    assert await world.ok(document, {"at": "2022-06-01"}) == after
+    assert await world.ok(document, {"at": "2020-06-01"}) == before

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
+import graphql.execution.executor as graphql_executor
 from graphql.execution.values import VariableValues, get_argument_values
 
 from graphql import (
@@ -68,6 +70,7 @@ def no_arguments(arguments: dict[str, Any]) -> bool:
 
 def install(schema: Any) -> None:
     """Put lean resolvers on the built strawberry ``schema``'s object types."""
+    graphql_executor.get_argument_values = _arguments_once  # type: ignore[assignment]
     converter = schema.schema_converter
     for concrete in converter.type_map.values():
         graphql_type = concrete.implementation
@@ -128,8 +131,47 @@ def _flat(values: Iterable[Any]) -> Iterator[Any]:
             yield value
 
 
+_ARGUMENTS: ContextVar[dict[tuple[int, int, int], tuple[Any, dict[str, Any]]] | None] = ContextVar(
+    "mo_arguments", default=None
+)
+_get_argument_values = get_argument_values
+
+
+def _arguments_once(
+    type_def: Any,
+    node: Any,
+    variable_values: Any = None,
+    fragment_variable_values: Any = None,
+    hide_suggestions: bool = False,
+) -> dict[str, Any]:
+    """graphql-core's ``get_argument_values``, computed once per field of the
+    document under a listing rather than once per object.
+
+    graphql-core coerces a field's arguments (defaults included) every time it
+    resolves the field: 30,000 times for a 10k-person page. The arguments depend
+    only on the field, its node in the document and the request's variables, so
+    under a listing (``prefetch`` opens the cache) they are kept, keyed by those
+    three; each caller gets its own copy. Elsewhere nothing changes.
+    """
+    cache = _ARGUMENTS.get()
+    if cache is None or fragment_variable_values:
+        return _get_argument_values(type_def, node, variable_values, fragment_variable_values, hide_suggestions)
+    key = (id(type_def), id(node), id(variable_values))
+    found = cache.get(key)
+    if found is None or found[0] is not variable_values:
+        found = cache[key] = (
+            variable_values,
+            _get_argument_values(type_def, node, variable_values, fragment_variable_values, hide_suggestions),
+        )
+    return dict(found[1])
+
+
 async def prefetch(info: GraphQLResolveInfo, parents: list[Any]) -> None:
-    """Fill the loaders for what the selection of ``info``'s field asks of ``parents``."""
+    """Fill the loaders for what the selection of ``info``'s field asks of ``parents``.
+
+    Also opens the argument cache of ``_arguments_once`` for the rest of the request.
+    """
+    _ARGUMENTS.set({})
     root_type = get_named_type(info.return_type)
     if not isinstance(root_type, GraphQLObjectType):
         return
