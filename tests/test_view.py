@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 from strawberry.extensions.validation_cache import _get_validate_cache
@@ -23,11 +24,25 @@ async def test_identical_documents_are_validated_once(gql: Client) -> None:
 
 
 async def test_the_garbage_collector_runs_again_after_a_request(gql: Client) -> None:
+    """Paused while a request runs, resumed on the event loop's next turn (the answer sent)."""
     assert gc.isenabled()
     await gql.ok(QUERY)
+    assert not gc.isenabled()
+    await asyncio.sleep(0)
     assert gc.isenabled()
     error = await gql.error("mutation { employee_delete(uuid: \"6d5c6f4f-0000-4000-8000-000000000000\") { uuid } }")
     assert error["extensions"]["code"] == "NOT_FOUND"
+    await asyncio.sleep(0)
+    assert gc.isenabled()
+
+
+async def test_a_request_that_starts_before_the_collector_resumes_keeps_it_paused(gql: Client) -> None:
+    await gql.ok(QUERY)
+    running = asyncio.ensure_future(gql.ok(QUERY))  # starts on the same turn as the resumption
+    await asyncio.sleep(0)
+    assert not gc.isenabled()  # in flight, or finished with its resumption still to come
+    await running
+    await asyncio.sleep(0)
     assert gc.isenabled()
 
 

@@ -102,6 +102,9 @@ class RequestContext:
                     await self._conn.rollback()
                     raise
         finally:
+            # The loaders and this context refer to each other; emptying them frees
+            # what the request read now rather than at the next collection.
+            self.loaders.clear()
             await self._stack.aclose()
 
 
