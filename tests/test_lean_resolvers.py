@@ -70,6 +70,16 @@ DOCUMENTS: list[tuple[str, dict[str, Any]]] = [
         "facet_response { current { user_key } } } } } }",
         {},
     ),
+    (  # __typename, and a field asked twice under one key (merged as graphql-core merges it)
+        "{ org_units { __typename objects { __typename uuid current { __typename name } "
+        "current { user_key parent { name } } ... on OrganisationUnitResponse { current { parent { uuid } } } } } }",
+        {},
+    ),
+    (  # directives: left to graphql-core
+        "query ($more: Boolean!) { persons { objects { uuid current { given_name "
+        "engagements @include(if: $more) { user_key } } } } }",
+        {"more": True},
+    ),
 ]
 
 
@@ -140,3 +150,25 @@ async def test_arguments_are_not_reused_across_requests(world: Client, monkeypat
     monkeypatch.setattr(view, "get_schema", lambda: PLAIN)
     assert await world.ok(document, {"at": "2022-06-01"}) == after
     assert await world.ok(document, {"at": "2020-06-01"}) == before
+
+
+async def test_listings_are_completed_by_the_lean_path_unless_they_need_graphql_core(
+    world: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lean completion (mo.graphapi.fast.precomplete) takes plain selections and
+    leaves directives to graphql-core; both give the answers compared above."""
+    from mo.graphapi import fast, query
+
+    outcomes: list[bool] = []
+
+    def recording(info: Any, value: Any) -> Any:
+        result = fast.precomplete(info, value)
+        outcomes.append(isinstance(result, fast.Precompleted))
+        return result
+
+    monkeypatch.setattr(query, "precomplete", recording)
+    for number in (0, 2, 6):
+        await world.ok(*DOCUMENTS[number])
+    assert outcomes == [True, True, True]
+    await world.ok(*DOCUMENTS[7])
+    assert outcomes[-1] is False

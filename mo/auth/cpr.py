@@ -32,4 +32,6 @@ def _guarded(resolve: Any) -> Any:
         return resolve(source, info, **kwargs)
 
     resolver.__name__ = f"cpr_guarded_{getattr(resolve, '__name__', 'resolver')}"
+    # reads only info.context: as lean as what it guards (mo.graphapi.fast)
+    resolver.__mo_lean__ = getattr(resolve, "__mo_lean__", False)  # type: ignore[attr-defined]
     return resolver

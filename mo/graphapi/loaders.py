@@ -137,7 +137,8 @@ def _bounds(table: Table, at_registration_time: bool) -> list[ColumnElement[bool
 def _one_of(column: Any, name: str, array: bool) -> ColumnElement[bool]:
     """``column`` is one of the list parameter ``name``: an array parameter on
     PostgreSQL (one statement text, prepared once, whatever the list's length),
-    an expanding ``IN`` elsewhere."""
+    an expanding ``IN`` elsewhere. (Not ``CAST(:text AS uuid[])``: PostgreSQL then
+    parses the array again for every row it compares.)"""
     if array:
         return column == any_(bindparam(name, type_=ARRAY(column.type)))
     return column.in_(bindparam(name, expanding=True))

@@ -15,7 +15,7 @@ from mo.db.tables import registrations as audit
 from mo.graphapi import paging
 from mo.graphapi.collection import PageInfoValue, PagedValue, collection
 from mo.graphapi.context import context
-from mo.graphapi.fast import prefetch
+from mo.graphapi.fast import precomplete, prefetch
 from mo.graphapi.filters import inputs as f
 from mo.graphapi.managers import managers_of
 from mo.graphapi.records import ResponseValue
@@ -35,7 +35,7 @@ def listing(model: str, filter_type: type, description: str, deprecation: str | 
         page = await collection(info, model, filter, limit, cursor)
         note_read(info, model, filter, page)
         await prefetch(info._raw_info, [page])
-        return page
+        return precomplete(info._raw_info, page)
 
     resolve.__annotations__ = {
         "info": Info,

@@ -15,6 +15,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from mo.auth.cpr import guard_cpr_fields
 from mo.graphapi.access_log import AccessLogQuery
+from mo.graphapi.fast import ExecutionContext
 from mo.graphapi.fast import install as install_lean_resolvers
 from mo.graphapi.events import EVENT_SCALARS, EventMutation, EventQuery, RefreshMutation
 from mo.graphapi.mutation import Mutation as RegistryMutation
@@ -74,6 +75,7 @@ def build_schema(lean: bool = True) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=load_types(),
+        execution_context_class=ExecutionContext,
         config=StrawberryConfig(auto_camel_case=False, scalar_map={**SCALAR_MAP, **EVENT_SCALARS}),
         extensions=[
             lambda: ParserCache(maxsize=256),
