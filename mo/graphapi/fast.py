@@ -24,7 +24,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextvars import ContextVar
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 import graphql.execution.executor as graphql_executor
 from graphql.execution.values import VariableValues, get_argument_values
@@ -109,6 +111,7 @@ def _attribute(name: str, graphql_field: GraphQLField) -> Callable[..., Any]:
         return getattr(source, name)
 
     resolve.__mo_lean__ = True  # type: ignore[attr-defined]
+    resolve.__mo_attribute__ = name  # type: ignore[attr-defined]
 
     if isinstance(get_named_type(graphql_field.type), GraphQLObjectType):
 
@@ -288,7 +291,13 @@ def precomplete(info: GraphQLResolveInfo, value: Any) -> Any:
         return value
 
 
-Plan = list[tuple[str, GraphQLField | None, list[FieldNode], dict[str, Any]]]
+Complete = Callable[[Any], Any]
+#: (response key, resolver, arguments, attribute name for plain fields, completion of the value);
+#: a resolver of None is ``__typename``
+Plan = list[tuple[str, Any, dict[str, Any], str | None, Complete | str]]
+
+#: Values that are never awaitable, so need no check
+_SYNC = frozenset({str, int, float, bool, type(None), list, dict, UUID, Record, datetime, date})
 
 
 class _Completion:
@@ -303,45 +312,73 @@ class _Completion:
         self.plans: dict[tuple[str, tuple[int, ...]], Plan] = {}
 
     def complete(self, graphql_type: GraphQLOutputType, value: Any, nodes: list[FieldNode]) -> Any:
+        return self.completion(graphql_type, nodes)(value)
+
+    def completion(self, graphql_type: GraphQLOutputType, nodes: list[FieldNode]) -> Complete:
+        """How to complete values of ``graphql_type`` selected by ``nodes``, as graphql-core would."""
         if isinstance(graphql_type, GraphQLNonNull):
-            if value is None:
-                raise _Abort
-            graphql_type = graphql_type.of_type
-        if value is None:
-            return None
+            inner = self.completion(graphql_type.of_type, nodes)
+
+            def non_null(value: Any) -> Any:
+                if value is None:
+                    raise _Abort
+                return inner(value)
+
+            return non_null
         if isinstance(graphql_type, GraphQLList):
-            if type(value) is not list:
-                raise _Abort
-            item_type = graphql_type.of_type
-            return [self.complete(item_type, item, nodes) for item in value]
+            item = self.completion(graphql_type.of_type, nodes)
+
+            def listed(value: Any) -> Any:
+                if value is None:
+                    return None
+                if type(value) is not list:
+                    raise _Abort
+                return [item(entry) for entry in value]
+
+            return listed
         if isinstance(graphql_type, GraphQLObjectType):
             if graphql_type.is_type_of is not None:
                 raise _Abort
-            return self.object(graphql_type, value, nodes)
+            object_type, obj = graphql_type, self.object
+
+            def completed(value: Any) -> Any:
+                return None if value is None else obj(object_type, value, nodes)
+
+            return completed
         if isinstance(graphql_type, (GraphQLScalarType, GraphQLEnumType)):
-            serialized = graphql_type.serialize(value)
-            if serialized is None or serialized is Undefined:
-                raise _Abort
-            return serialized
+            serialize = graphql_type.serialize
+
+            def leaf(value: Any) -> Any:
+                if value is None:
+                    return None
+                serialized = serialize(value)
+                if serialized is None or serialized is Undefined:
+                    raise _Abort
+                return serialized
+
+            return leaf
         raise _Abort
 
     def object(self, graphql_type: GraphQLObjectType, source: Any, nodes: list[FieldNode]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         info = self.info
-        for key, field, field_nodes, arguments in self.plan(graphql_type, nodes):
-            if field is None:
-                result[key] = graphql_type.name
+        values = source.values if type(source) is Record else None
+        for key, resolve, arguments, attribute, complete in self.plan(graphql_type, nodes):
+            if resolve is None:
+                result[key] = complete
                 continue
-            try:
-                value = field.resolve(source, info, **arguments)  # type: ignore[misc]
-            except Exception as error:  # noqa: BLE001 - graphql-core reports it, on its own path
-                raise _Abort from error
-            if asyncio.iscoroutine(value):
-                value.close()
-                raise _Abort
-            if isinstance(value, asyncio.Future):
-                raise _Abort
-            result[key] = self.complete(field.type, value, field_nodes)
+            if values is not None and attribute in values:
+                value = values[attribute]
+            else:
+                try:
+                    value = resolve(source, info, **arguments)
+                except Exception as error:  # noqa: BLE001 - graphql-core reports it, on its own path
+                    raise _Abort from error
+                if type(value) not in _SYNC and (asyncio.iscoroutine(value) or isinstance(value, asyncio.Future)):
+                    if asyncio.iscoroutine(value):
+                        value.close()
+                    raise _Abort
+            result[key] = complete(value)  # type: ignore[operator]
         return result
 
     def plan(self, graphql_type: GraphQLObjectType, nodes: list[FieldNode]) -> Plan:
@@ -356,7 +393,7 @@ class _Completion:
             for response_key, field_nodes in grouped.items():
                 name = field_nodes[0].name.value
                 if name == "__typename":
-                    plan.append((response_key, None, field_nodes, {}))
+                    plan.append((response_key, None, {}, None, graphql_type.name))
                     continue
                 field = graphql_type.fields.get(name)
                 if field is None or not getattr(field.resolve, "__mo_lean__", False):
@@ -366,7 +403,9 @@ class _Completion:
                     if field.args or field_nodes[0].arguments
                     else {}
                 )
-                plan.append((response_key, field, field_nodes, arguments))
+                attribute = getattr(field.resolve, "__mo_attribute__", None)
+                complete = self.completion(field.type, field_nodes)
+                plan.append((response_key, field.resolve, arguments, attribute, complete))
             self.plans[key] = plan
         return plan
 

@@ -72,14 +72,17 @@ class Loader(Generic[K, V]):
         """The cached value of ``key``, or ``MISSING``."""
         return self._values.get(key, MISSING)
 
+    def _next_batch(self) -> asyncio.Future[None]:
+        if self._queued_future is None:
+            loop = asyncio.get_running_loop()
+            self._queued_future = loop.create_future()
+            loop.call_soon(self._dispatch)
+        return self._queued_future
+
     def _wait_for(self, key: K) -> asyncio.Future[None]:
         future = self._inflight.get(key)
         if future is None:
-            if self._queued_future is None:
-                loop = asyncio.get_running_loop()
-                self._queued_future = loop.create_future()
-                loop.call_soon(self._dispatch)
-            future = self._queued_future
+            future = self._next_batch()
             self._queued[key] = None
             self._inflight[key] = future
         return future
@@ -112,14 +115,17 @@ class Loader(Generic[K, V]):
 
     async def load_many(self, keys: Iterable[K]) -> list[V]:
         keys = list(keys)
-        waits: dict[int, asyncio.Future[None]] = {}
-        for key in keys:
-            if key not in self._values:
-                future = self._wait_for(key)
+        values, inflight = self._values, self._inflight
+        missing = [key for key in keys if key not in values]
+        if missing:
+            waits = {id(f): f for f in (inflight[key] for key in missing if key in inflight)}
+            new = dict.fromkeys(key for key in missing if key not in inflight)
+            if new:
+                future = self._next_batch()
+                self._queued.update(new)
+                inflight.update(dict.fromkeys(new, future))
                 waits[id(future)] = future
-        if waits:
             await asyncio.gather(*waits.values())
-        values = self._values
         return [values[key] for key in keys]
 
     def clear(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,10 +15,20 @@ from mo.timezone import day_after, day_of
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """Days ``interval`` as registered at ``registration_time`` (``None``: now)."""
+    """Days ``interval`` as registered at ``registration_time`` (``None``: now).
+
+    Windows key the loaders' caches, so the hash is computed once, not per lookup.
+    """
 
     interval: Interval
     registration_time: datetime | None = None
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.interval, self.registration_time)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def narrow(self, interval: Interval) -> Window:
         inside = self.interval.intersect(interval)
