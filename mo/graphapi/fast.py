@@ -48,7 +48,7 @@ from graphql import (
     Undefined,
     get_named_type,
 )
-from mo.graphapi.records import Record
+from mo.graphapi.records import Record, Sealed
 
 SLOW: Any = object()
 """What a lean resolver returns when the ordinary resolver must answer."""
@@ -107,7 +107,8 @@ def _attribute(name: str, graphql_field: GraphQLField) -> Callable[..., Any]:
         if type(source) is Record:
             values = source.values
             if name in values:
-                return values[name]
+                value = values[name]
+                return value.open() if type(value) is Sealed else value
         return getattr(source, name)
 
     resolve.__mo_lean__ = True  # type: ignore[attr-defined]
@@ -369,6 +370,8 @@ class _Completion:
                 continue
             if values is not None and attribute in values:
                 value = values[attribute]
+                if type(value) is Sealed:
+                    value = value.open()
             else:
                 try:
                     value = resolve(source, info, **arguments)

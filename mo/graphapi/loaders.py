@@ -16,11 +16,11 @@ from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ARRAY, ColumnElement, Select, Table, any_, bindparam, select
+from sqlalchemy import ARRAY, ColumnElement, Select, Table, Text, any_, bindparam, select, type_coerce
 
 from bitemporal import Interval, overlapping, registered_at
 from mo.db.tables import TABLES
-from mo.graphapi.records import Record
+from mo.graphapi.records import Record, Sealed
 from mo.graphapi.window import Window
 from mo.model import MODELS
 
@@ -156,7 +156,12 @@ def _one_of(column: Any, name: str, array: bool) -> ColumnElement[bool]:
 def _versions_statement(model: str, at_registration_time: bool, array: bool) -> Select[Any]:
     """Versions of ``:uuids`` (built once per model: building a statement costs more than running it)."""
     table = TABLES[model]
-    fields = (table.c[name] for name in MODELS[model].field_names)
+    # secret fields as stored (ciphertext), for Sealed: decrypted only when shown
+    secret = {f.name for f in MODELS[model].fields if f.secret}
+    fields = (
+        type_coerce(table.c[name], Text()).label(name) if name in secret else table.c[name]
+        for name in MODELS[model].field_names
+    )
     columns = [table.c.uuid, table.c.valid_from, table.c.valid_to, *fields]
     return (
         select(*columns)
@@ -209,6 +214,7 @@ class Loaders:
 
     async def _load_versions(self, model: str, keys: Sequence[VersionKey]) -> list[list[Record]]:
         fields = MODELS[model].field_names
+        secret = [f.name for f in MODELS[model].fields if f.secret]
         results: list[list[Record]] = [[] for _ in keys]
         for registration_time, group in _by_registration_time(keys, results).items():
             # keyed by the uuid's int: hashed in C
@@ -226,6 +232,9 @@ class Loaders:
                 uuid, start, end = row[0], row[1], row[2]
                 interval = Interval(start, end)
                 values = dict(zip(fields, row[3:], strict=False))
+                for name in secret:
+                    if values[name] is not None:
+                        values[name] = Sealed(values[name])
                 for other, window, result in wanted[uuid.int]:
                     if start < other.end and other.start < end:
                         result.append(Record(uuid, values, interval, window))

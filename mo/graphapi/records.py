@@ -6,14 +6,41 @@ Strawberry reads fields with ``getattr``, so a version is handed over as a light
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 from uuid import UUID
 
 from bitemporal import Interval
 from mo.graphapi.window import Window
 from mo.timezone import midnight
+
+
+class Sealed:
+    """A secret field's ciphertext as read, decrypted only when a field shows it.
+
+    A page of 10k persons would otherwise decrypt 10k CPR numbers (AES-GCM) that
+    the page rarely asks for; showing one is still guarded (``mo.auth.cpr``).
+    """
+
+    __slots__ = ("_text", "_plain")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._plain: str | None = None
+
+    def open(self) -> str:
+        if self._plain is None:
+            from mo.security.cpr import decrypt
+
+            self._plain = decrypt(self._text)
+        return self._plain
+
+
+def unseal(value: Any) -> Any:
+    """``value``, decrypted if it is ``Sealed``."""
+    return value.open() if type(value) is Sealed else value
 
 
 class ValidityValue:
@@ -45,7 +72,7 @@ class Record:
     def __getattr__(self, name: str) -> Any:
         values = self.values
         if name in values:
-            return values[name]
+            return unseal(values[name])
         raise AttributeError(name)
 
     @property

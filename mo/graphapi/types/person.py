@@ -8,7 +8,7 @@ from uuid import UUID
 
 import strawberry
 
-from mo.graphapi.records import Record
+from mo.graphapi.records import Record, unseal
 from mo.graphapi.response import OpenValidity, response_types
 from mo.graphapi.scalars import CPR
 from mo.graphapi.types.common import RESPONSE_DEPRECATION
@@ -34,7 +34,7 @@ def _nickname(self: Any) -> str:
 
 def _alias(column: str, kind: Any, description: str) -> Any:
     def resolve(self: Any) -> Any:
-        return _values(self).get(column)
+        return unseal(_values(self).get(column))
 
     resolve.__annotations__ = {"return": kind}
     return strawberry.field(resolver=resolve, description=description, deprecation_reason=RESPONSE_DEPRECATION.format(column))
