@@ -125,12 +125,17 @@ async def test_as_known_at_a_registration_time_costs_the_same(gql: Client) -> No
     await _same_count_as_it_grows(gql, query, 6, grow)
 
 
-async def test_inherited_managers_cost_the_same_whatever_the_depth(gql: Client) -> None:
+async def _seed_with_a_manager_at_the_root(gql: Client) -> Seed:
     s = await seed(gql)
     facet = await create(gql, FACET, {"user_key": "manager_type", "validity": {}})
     kind = await create(gql, CLASS, {"user_key": "boss", "name": "Chef", "facet_uuid": facet, "validity": {}})
     await create(gql, MANAGER, {"person": s.person, "org_unit": s.root, "responsibility": [], "manager_level": kind,
                                 "manager_type": kind, "validity": {"from": "2015-01-01"}})
+    return s
+
+
+async def test_inherited_managers_cost_the_same_whatever_the_depth(gql: Client) -> None:
+    s = await _seed_with_a_manager_at_the_root(gql)
 
     async def grow() -> None:
         parent = s.child
@@ -151,11 +156,7 @@ query ($units: [UUID!]) {
 
 async def test_the_root_managers_walk_for_many_units_together(gql: Client) -> None:
     """``managers(inherit: true)`` for several units walks up for all of them in the same statements."""
-    s = await seed(gql)
-    facet = await create(gql, FACET, {"user_key": "manager_type", "validity": {}})
-    kind = await create(gql, CLASS, {"user_key": "boss", "name": "Chef", "facet_uuid": facet, "validity": {}})
-    await create(gql, MANAGER, {"person": s.person, "org_unit": s.root, "responsibility": [], "manager_level": kind,
-                                "manager_type": kind, "validity": {"from": "2015-01-01"}})
+    s = await _seed_with_a_manager_at_the_root(gql)
     leaves = [await _unit(gql, s, f"Blad {n}", s.child) for n in range(3)]
     await gql.ok(ROOT_INHERITED_MANAGERS, {"units": leaves[:1]})
     one = gql.statements
