@@ -5,6 +5,8 @@
 per object type by ``response_types`` so each type gets OS2mo's names.
 """
 
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Optional
 from uuid import UUID
 
@@ -189,7 +191,13 @@ def response_types(model: str, version: type, name: str, title: str) -> tuple[ty
 def _current_key(info: Any, uuid: UUID, at: Any, registration_time: Any, default: Window) -> tuple[UUID, Window]:
     day = context(info).today if at in (UNSET, None) else day_of(at)
     rt = registration_time if registration_time not in (UNSET, None) else default.registration_time
-    return uuid, Window(Interval.day(day), rt)
+    return uuid, _day_window(day, rt)
+
+
+@lru_cache(maxsize=1024)
+def _day_window(day: date, registration_time: datetime | None) -> Window:
+    """The one-day window (shared: a page asks for the same one per object)."""
+    return Window(Interval.day(day), registration_time)
 
 
 def _validities_key(
