@@ -56,3 +56,22 @@ async def test_the_audit_log_lists_every_object_type(gql: Client) -> None:
     assert {"FacetRegistration", "ClassRegistration", "OrganisationUnitRegistration", "PersonRegistration"} <= {
         name for name, _ in kinds
     }
+
+
+async def test_a_write_is_seen_by_what_the_request_reads_after_it(gql: Client) -> None:
+    """Two aliased updates of one unit, each reading it back: the second sees its own write."""
+    from tests.typeseed import UNIT_C, build_world
+
+    await build_world(gql)
+    data = await gql.ok(
+        "mutation ($a: OrganisationUnitUpdateInput!, $b: OrganisationUnitUpdateInput!) {"
+        " a: org_unit_update(input: $a) { current { name ancestors { uuid } } }"
+        " b: org_unit_update(input: $b) { current { name ancestors { uuid } } } }",
+        {
+            "a": {"uuid": UNIT_C, "name": "first", "validity": {"from": "2021-01-01"}},
+            "b": {"uuid": UNIT_C, "name": "second", "validity": {"from": "2021-01-01"}, "parent": None},
+        },
+    )
+    assert data["a"]["current"]["name"] == "first"
+    assert len(data["a"]["current"]["ancestors"]) == 1
+    assert data["b"]["current"] == {"name": "second", "ancestors": []}

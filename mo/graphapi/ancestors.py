@@ -10,11 +10,10 @@ overlapping the start's window hold every version the walk can meet.
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Select, Uuid, any_, cast, func, select, true
@@ -22,7 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from bitemporal import Interval, overlapping, registered_at
 from mo.db.tables import TABLES
-from mo.graphapi.window import Window
+from mo.graphapi.window import Window, span_of
 from mo.model import MODELS
 
 Execute = Callable[[Any], Awaitable[Any]]
@@ -30,44 +29,6 @@ AncestorKey = tuple[UUID, Window]
 """A start unit and the window its relations are read through."""
 Ancestry = dict[UUID, list[tuple[Interval, dict[str, Any]]]]
 """Unit uuid -> its versions (validity, field values), by start of validity."""
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class Batch(Generic[K, V]):
-    """Keys asked for in the same turn of the event loop are fetched together.
-
-    Nothing is kept afterwards, so a write later in the request is never hidden
-    by an earlier answer.
-    """
-
-    def __init__(self, fetch: Callable[[list[K]], Awaitable[Sequence[V]]]) -> None:
-        self._fetch = fetch
-        self._keys: list[K] = []
-        self._answer: asyncio.Future[Sequence[V]] | None = None
-
-    async def load(self, key: K) -> V:
-        if self._answer is None:
-            loop = asyncio.get_running_loop()
-            self._answer = loop.create_future()
-            loop.call_soon(self._dispatch)
-        index = len(self._keys)
-        self._keys.append(key)
-        return (await self._answer)[index]
-
-    def _dispatch(self) -> None:
-        keys, answer = self._keys, self._answer
-        self._keys, self._answer = [], None
-        assert answer is not None
-        asyncio.get_running_loop().create_task(self._run(keys, answer))
-
-    async def _run(self, keys: list[K], answer: asyncio.Future[Sequence[V]]) -> None:
-        try:
-            answer.set_result(await self._fetch(keys))
-        except BaseException as error:  # noqa: BLE001 - handed to every waiter
-            answer.set_exception(error)
-
 
 async def load_ancestries(execute: Execute, dialect: str, keys: Sequence[AncestorKey]) -> list[Ancestry]:
     """For each key, the versions of its unit and of every unit above it."""
@@ -77,7 +38,7 @@ async def load_ancestries(execute: Execute, dialect: str, keys: Sequence[Ancesto
         by_time[key[1].registration_time].append(key)
     found: dict[datetime | None, Ancestry] = {}
     for registration_time, group in by_time.items():
-        span = Interval(min(w.interval.start for _, w in group), max(w.interval.end for _, w in group))
+        span = span_of([window for _, window in group])
         rows = await execute(_statement(dialect, {uuid for uuid, _ in group}, registration_time, span))
         ancestry: Ancestry = defaultdict(list)
         for row in rows:

@@ -16,7 +16,6 @@ from mo.auth.scope import OwnerScope
 from mo.db.engine import read_transaction, write_transaction
 from mo.db.tables import registrations
 from mo.events.outbox import record_registration
-from mo.graphapi.ancestors import AncestorKey, Ancestry, Batch, load_ancestries
 from mo.graphapi.loaders import Loaders
 from mo.graphapi.window import Window
 from mo.service.context import WriteContext
@@ -48,9 +47,6 @@ class RequestContext:
         self.statements = 0
         self.loaders = Loaders(self.execute, engine.dialect.name)
         #: A unit and everything above it, for inherited managers (see mo.graphapi.managers).
-        self.ancestors: Batch[AncestorKey, Ancestry] = Batch(
-            lambda keys: load_ancestries(self.execute, engine.dialect.name, keys)
-        )
         self._stack = AsyncExitStack()
         self._conn: AsyncConnection | None = None
         self._write: WriteContext | None = None
@@ -71,6 +67,8 @@ class RequestContext:
         return await conn.execute(statement, parameters)
 
     async def writer(self) -> WriteContext:
+        # Every write asks for the writer: what the request read before it may be stale now.
+        self.loaders.clear()
         if self._write is None:
             if self._conn is not None:
                 raise RuntimeError("a write must come before any read in a request")

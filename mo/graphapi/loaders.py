@@ -20,17 +20,14 @@ from sqlalchemy import ARRAY, ColumnElement, Select, Table, Text, any_, bindpara
 
 from bitemporal import Interval, overlapping, registered_at
 from mo.db.tables import TABLES
+from mo.graphapi.ancestors import AncestorKey, Ancestry, load_ancestries
 from mo.graphapi.records import Record, Sealed
-from mo.graphapi.window import Window
+from mo.graphapi.window import Window, span_of
 from mo.model import MODELS
 
 Execute = Callable[[Any, dict[str, Any]], Awaitable[Any]]
 VersionKey = tuple[UUID, Window]
 ReverseKey = tuple[UUID, Window]
-
-
-def _span(windows: Sequence[Window]) -> Interval:
-    return Interval(min(w.interval.start for w in windows), max(w.interval.end for w in windows))
 
 
 R = TypeVar("R")
@@ -190,10 +187,14 @@ class Loaders:
         self._arrays = dialect == "postgresql"
         self._versions: dict[str, Loader[VersionKey, list[Record]]] = {}
         self._reverse: dict[tuple[str, str], Loader[ReverseKey, list[UUID]]] = {}
+        #: (unit uuid, window) -> the versions of the unit and every unit above it
+        self.ancestors: Loader[AncestorKey, Ancestry] = Loader(
+            lambda keys: load_ancestries(self._execute, dialect, keys)  # type: ignore[arg-type]
+        )
 
     def clear(self) -> None:
-        """Forget everything read so far (after a write in the same request)."""
-        for loader in (*self._versions.values(), *self._reverse.values()):
+        """Forget everything read so far: after a write in the same request, or at its end."""
+        for loader in (*self._versions.values(), *self._reverse.values(), self.ancestors):
             loader.clear()
 
     def versions(self, model: str) -> Loader[VersionKey, list[Record]]:
@@ -223,7 +224,7 @@ class Loaders:
             for (uuid, window), result in group:
                 wanted[uuid.int].append((window.interval, window, result))
                 uuids[uuid.int] = uuid
-            span = _span([window for (_, window), _ in group])
+            span = span_of([window for (_, window), _ in group])
             rows = await self._execute(
                 _versions_statement(model, registration_time is not None, self._arrays),
                 {"uuids": list(uuids.values()), "rt": registration_time, "start": span.start, "end": span.end},
@@ -249,7 +250,7 @@ class Loaders:
             for (target, window), result in group:
                 wanted[target.int].append((window.interval, result))
                 targets[target.int] = target
-            span = _span([window for (_, window), _ in group])
+            span = span_of([window for (_, window), _ in group])
             rows = await self._execute(
                 _reverse_statement(model, field, registration_time is not None, self._arrays),
                 {"targets": list(targets.values()), "rt": registration_time, "start": span.start, "end": span.end},

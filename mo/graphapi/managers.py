@@ -30,7 +30,7 @@ async def managers_of(
     if flt is not None:
         return await _walk_with_filter(info, unit, flt, exclude)
     ctx = context(info)
-    chain = _chain(unit, await ctx.ancestors.load((unit.uuid, unit.relation_window)))
+    chain = _chain(unit, await ctx.loaders.ancestors.load((unit.uuid, unit.relation_window)))
     windows = [level.relation_window for level in chain]
     holders = await ctx.loaders.reverse("manager", "org_unit_uuid").load_many(
         (level.uuid, window) for level, window in zip(chain, windows, strict=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,6 +34,11 @@ class Window:
     def narrow(self, interval: Interval) -> Window:
         inside = self.interval.intersect(interval)
         return Window(inside or self.interval, self.registration_time)
+
+
+def span_of(windows: Sequence[Window]) -> Interval:
+    """The days from the earliest start to the latest end of ``windows``."""
+    return Interval(min(w.interval.start for w in windows), max(w.interval.end for w in windows))
 
 
 def resolve(
