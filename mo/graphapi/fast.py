@@ -48,7 +48,7 @@ from graphql import (
     Undefined,
     get_named_type,
 )
-from mo.graphapi.records import Record, Sealed
+from mo.graphapi.records import Record, unseal
 
 SLOW: Any = object()
 """What a lean resolver returns when the ordinary resolver must answer."""
@@ -107,8 +107,7 @@ def _attribute(name: str, graphql_field: GraphQLField) -> Callable[..., Any]:
         if type(source) is Record:
             values = source.values
             if name in values:
-                value = values[name]
-                return value.open() if type(value) is Sealed else value
+                return unseal(values[name])
         return getattr(source, name)
 
     resolve.__mo_lean__ = True  # type: ignore[attr-defined]
@@ -369,9 +368,7 @@ class _Completion:
                 result[key] = complete
                 continue
             if values is not None and attribute in values:
-                value = values[attribute]
-                if type(value) is Sealed:
-                    value = value.open()
+                value = unseal(values[attribute])
             else:
                 try:
                     value = resolve(source, info, **arguments)

@@ -154,7 +154,7 @@ def _versions_statement(model: str, at_registration_time: bool, array: bool) -> 
     """Versions of ``:uuids`` (built once per model: building a statement costs more than running it)."""
     table = TABLES[model]
     # secret fields as stored (ciphertext), for Sealed: decrypted only when shown
-    secret = {f.name for f in MODELS[model].fields if f.secret}
+    secret = MODELS[model].secret_fields
     fields = (
         type_coerce(table.c[name], Text()).label(name) if name in secret else table.c[name]
         for name in MODELS[model].field_names
@@ -215,7 +215,7 @@ class Loaders:
 
     async def _load_versions(self, model: str, keys: Sequence[VersionKey]) -> list[list[Record]]:
         fields = MODELS[model].field_names
-        secret = [f.name for f in MODELS[model].fields if f.secret]
+        secret = MODELS[model].secret_fields
         results: list[list[Record]] = [[] for _ in keys]
         for registration_time, group in _by_registration_time(keys, results).items():
             # keyed by the uuid's int: hashed in C

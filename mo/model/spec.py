@@ -93,6 +93,10 @@ class Model:
         return tuple(f.name for f in self.fields)
 
     @property
+    def secret_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.secret)
+
+    @property
     def list_fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.type is list)
 
