@@ -10,7 +10,7 @@ from strawberry.types import Info
 from mo.graphapi.ancestors import Ancestry
 from mo.graphapi.context import context
 from mo.graphapi.records import Record
-from mo.graphapi.relations import referring_versions, representative, to_version
+from mo.graphapi.relations import referring_versions, representative, representatives, to_version
 
 MAX_DEPTH = 100
 
@@ -35,11 +35,10 @@ async def managers_of(
     holders = await ctx.loaders.reverse("manager", "org_unit_uuid").load_many(
         (level.uuid, window) for level, window in zip(chain, windows, strict=True)
     )
-    keys = [(uuid, window) for uuids, window in zip(holders, windows, strict=True) for uuid in dict.fromkeys(uuids)]
-    versions = iter(await ctx.loaders.versions("manager").load_many(keys))
-    for uuids, window in zip(holders, windows, strict=True):
-        chosen = (representative(next(versions), window) for _ in dict.fromkeys(uuids))
-        found = _without([version for version in chosen if version is not None], exclude)
+    levels = [[(uuid, window) for uuid in dict.fromkeys(uuids)] for uuids, window in zip(holders, windows, strict=True)]
+    versions = iter(await ctx.loaders.versions("manager").load_many(key for level in levels for key in level))
+    for level in levels:
+        found = _without(representatives(level, [next(versions) for _ in level]), exclude)
         if found:
             return found
     return []

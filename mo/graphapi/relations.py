@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from bitemporal import Interval
 from mo.db.tables import TABLES
-from mo.graphapi.collection import PageInfoValue, PagedValue, collection
+from mo.graphapi.collection import PagedValue, PageInfoValue, collection
 from mo.graphapi.context import context
 from mo.graphapi.fast import SLOW, Fast, Prefetch, no_arguments
 from mo.graphapi.loaders import MISSING
@@ -83,9 +83,13 @@ async def referring_versions(
 ) -> list[Record]:
     """The versions of the objects ``referring`` finds, within their windows."""
     page = await referring(info, record, model, column, flt, limit, cursor)
-    loader = context(info).loaders.versions(model)
-    found = await loader.load_many([(item.uuid, item.window) for item in page.objects])
-    chosen = (representative(versions, item.window) for versions, item in zip(found, page.objects))
+    keys = [(item.uuid, item.window) for item in page.objects]
+    return representatives(keys, await context(info).loaders.versions(model).load_many(keys))
+
+
+def representatives(keys: list[tuple[UUID, Window]], found: list[list[Record]]) -> list[Record]:
+    """For each key's versions, the one that stands for the object in the key's window."""
+    chosen = (representative(versions, window) for (_, window), versions in zip(keys, found, strict=True))
     return [version for version in chosen if version is not None]
 
 
@@ -126,9 +130,7 @@ def target_versions(model: str, column: str, many: bool, required: bool) -> tupl
         if not no_arguments(arguments):
             return None
         keys = _window_keys(parents, column)
-        found = await context(info).loaders.versions(model).load_many(keys)
-        chosen = (representative(versions, window) for (_, window), versions in zip(keys, found, strict=True))
-        return [version for version in chosen if version is not None]
+        return representatives(keys, await context(info).loaders.versions(model).load_many(keys))
 
     return fast, prefetch
 
@@ -174,11 +176,6 @@ def referring_page(model: str, column: str) -> tuple[Fast, Prefetch]:
     return fast, prefetch
 
 
-def _representatives(found: list[list[Record]], window: Window) -> list[Record]:
-    chosen = (representative(versions, window) for versions in found)
-    return [version for version in chosen if version is not None]
-
-
 def referring_version_list(model: str, column: str) -> tuple[Fast, Prefetch]:
     """A reverse relation's deprecated field: the referring objects' versions; see ``referring_versions``."""
 
@@ -187,21 +184,15 @@ def referring_version_list(model: str, column: str) -> tuple[Fast, Prefetch]:
         if uuids is SLOW:
             return SLOW
         loader = context(info).loaders.versions(model)
-        found = []
-        for uuid in uuids:
-            versions = loader.peek((uuid, window))
-            if versions is MISSING:
-                return SLOW
-            found.append(versions)
-        return _representatives(found, window)
+        keys = [(uuid, window) for uuid in uuids]
+        found = [loader.peek(key) for key in keys]
+        return SLOW if MISSING in found else representatives(keys, found)
 
     async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
         if not no_arguments(arguments):
             return None
         referring_ = await _load_referring(info, parents, model, column)
         keys = [(uuid, window) for uuids, window in referring_ for uuid in uuids]
-        found = await context(info).loaders.versions(model).load_many(keys)
-        return [version for (_, window), versions in zip(keys, found, strict=True)
-                if (version := representative(versions, window)) is not None]
+        return representatives(keys, await context(info).loaders.versions(model).load_many(keys))
 
     return fast, prefetch

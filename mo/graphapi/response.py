@@ -5,6 +5,7 @@
 per object type by ``response_types`` so each type gets OS2mo's names.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Optional
@@ -18,8 +19,8 @@ from strawberry.types import Info
 from bitemporal import Interval
 from mo.db.tables import registrations
 from mo.graphapi.context import context
-from mo.graphapi.filters.inputs import ModelsUuidsBoundRegistrationFilter
 from mo.graphapi.fast import SLOW, Fast, Prefetch, lean
+from mo.graphapi.filters.inputs import ModelsUuidsBoundRegistrationFilter
 from mo.graphapi.loaders import MISSING
 from mo.graphapi.records import Record, ResponseValue
 from mo.graphapi.scalars import Cursor, DateTime, LimitInt
@@ -166,9 +167,9 @@ def response_types(model: str, version: type, name: str, title: str) -> tuple[ty
         ) -> list[version]:  # type: ignore[valid-type]
             return await validities_in(info, self.uuid, start, end, registration_time, _window_of(self))
 
-        lean(current, *_lean_current(model))
-        lean(validities, *_lean_validities(model))
-        lean(objects, *_lean_validities(model))
+        lean(current, *_lean_versions(model, _current_of, first=True))
+        lean(validities, *_lean_versions(model, _validities_of, first=False))
+        lean(objects, *_lean_versions(model, _validities_of, first=False))
 
         @strawberry.field(description=f"The registrations of the {title}, newest first.")
         async def registrations(
@@ -208,48 +209,38 @@ def _validities_key(
     return uuid, resolve(start, end, today, default=default, registration_time=rt, start_name="start", end_name="end")
 
 
-def _lean_current(model: str) -> tuple[Fast, Prefetch]:
-    """``Response.current`` from the loaders (see mo.graphapi.fast)."""
-
-    def key(info: Any, source: ResponseValue, arguments: dict[str, Any]) -> tuple[UUID, Window]:
-        at, rt = arguments.get("at", UNSET), arguments.get("registration_time")
-        return _current_key(info, source.uuid, at, rt, source.window)
-
-    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
-        if type(source) is not ResponseValue:
-            return SLOW
-        found = context(info).loaders.versions(model).peek(key(info, source, arguments))
-        if found is MISSING:
-            return SLOW
-        return found[0] if found else None
-
-    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
-        keys = [key(info, parent, arguments) for parent in parents if type(parent) is ResponseValue]
-        found = await context(info).loaders.versions(model).load_many(keys)
-        return [versions[0] for versions in found if versions]
-
-    return fast, prefetch
+LeanKey = Callable[[Any, ResponseValue, dict[str, Any]], tuple[UUID, Window]]
 
 
-def _lean_validities(model: str) -> tuple[Fast, Prefetch]:
-    """``Response.validities`` (and ``objects``) from the loaders."""
+def _lean_versions(model: str, key: LeanKey, first: bool) -> tuple[Fast, Prefetch]:
+    """``Response.current`` (``first``: the first version or null) or ``validities``
+    (all of them) from the loaders (see mo.graphapi.fast); ``key`` is the field's loader key."""
 
-    def key(info: Any, source: ResponseValue, arguments: dict[str, Any]) -> tuple[UUID, Window]:
-        start, end = arguments.get("start", UNSET), arguments.get("end", UNSET)
-        return _validities_key(info, source.uuid, start, end, arguments.get("registration_time"), source.window)
+    def pick(found: list[Record]) -> Any:
+        return (found[0] if found else None) if first else found
 
     def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
         if type(source) is not ResponseValue:
             return SLOW
         found = context(info).loaders.versions(model).peek(key(info, source, arguments))
-        return SLOW if found is MISSING else found
+        return SLOW if found is MISSING else pick(found)
 
     async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
         keys = [key(info, parent, arguments) for parent in parents if type(parent) is ResponseValue]
         found = await context(info).loaders.versions(model).load_many(keys)
-        return [version for versions in found for version in versions]
+        return [version for versions in found for version in (versions[:1] if first else versions)]
 
     return fast, prefetch
+
+
+def _current_of(info: Any, source: ResponseValue, arguments: dict[str, Any]) -> tuple[UUID, Window]:
+    at, registration_time = arguments.get("at", UNSET), arguments.get("registration_time")
+    return _current_key(info, source.uuid, at, registration_time, source.window)
+
+
+def _validities_of(info: Any, source: ResponseValue, arguments: dict[str, Any]) -> tuple[UUID, Window]:
+    start, end = arguments.get("start", UNSET), arguments.get("end", UNSET)
+    return _validities_key(info, source.uuid, start, end, arguments.get("registration_time"), source.window)
 
 
 async def object_registrations(info: Info, model: str, uuid: UUID, flt: Any, cls: type) -> list[Any]:
