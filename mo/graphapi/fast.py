@@ -197,7 +197,7 @@ async def prefetch(info: GraphQLResolveInfo, parents: list[Any]) -> None:
     while level:
         jobs: list[tuple[Awaitable[list[Any] | None], GraphQLObjectType, SelectionSetNode]] = []
         for graphql_type, objects, selection_set in level:
-            for node in _fields(info, selection_set, graphql_type):
+            for node in _field_nodes(selection_set, graphql_type, info.fragments):
                 graphql_field = graphql_type.fields.get(node.name.value)
                 if graphql_field is None or node.selection_set is None:
                     continue
@@ -220,23 +220,42 @@ async def prefetch(info: GraphQLResolveInfo, parents: list[Any]) -> None:
         ]
 
 
-def _fields(
-    info: GraphQLResolveInfo, selection_set: SelectionSetNode, graphql_type: GraphQLObjectType
+def _field_nodes(
+    selection_set: SelectionSetNode, graphql_type: GraphQLObjectType, fragments: Any, strict_in: Any = None
 ) -> Iterator[FieldNode]:
+    """The field nodes of ``selection_set`` that apply to ``graphql_type``, through fragments.
+
+    With ``strict_in`` (a schema: the lean completion), whatever only graphql-core
+    handles raises ``_Abort``: directives, fragment variables, a fragment on a
+    union or on an interface the type does not implement. Without (the prefetch,
+    which only warms caches), such selections are passed or skipped.
+    """
     for selection in selection_set.selections:
+        if strict_in is not None and selection.directives:
+            raise _Abort
         if isinstance(selection, FieldNode):
             yield selection
         elif isinstance(selection, InlineFragmentNode):
-            if selection.type_condition is None or _applies(selection.type_condition.name.value, graphql_type):
-                yield from _fields(info, selection.selection_set, graphql_type)
+            condition = selection.type_condition
+            if condition is None or _applies(condition.name.value, graphql_type, strict_in):
+                yield from _field_nodes(selection.selection_set, graphql_type, fragments, strict_in)
         elif isinstance(selection, FragmentSpreadNode):
-            fragment = info.fragments.get(selection.name.value)
-            if fragment is not None and _applies(fragment.type_condition.name.value, graphql_type):
-                yield from _fields(info, fragment.selection_set, graphql_type)
+            fragment = fragments.get(selection.name.value)
+            if strict_in is not None and (fragment is None or getattr(fragment, "variable_definitions", None)):
+                raise _Abort
+            if fragment is not None and _applies(fragment.type_condition.name.value, graphql_type, strict_in):
+                yield from _field_nodes(fragment.selection_set, graphql_type, fragments, strict_in)
+        elif strict_in is not None:
+            raise _Abort
 
 
-def _applies(name: str, graphql_type: GraphQLObjectType) -> bool:
-    return name == graphql_type.name or any(interface.name == name for interface in graphql_type.interfaces)
+def _applies(name: str, graphql_type: GraphQLObjectType, strict_in: Any = None) -> bool:
+    """Whether a fragment on type ``name`` applies to ``graphql_type`` (see ``_field_nodes``)."""
+    if name == graphql_type.name or any(interface.name == name for interface in graphql_type.interfaces):
+        return True
+    if strict_in is not None and not isinstance(strict_in.get_type(name), GraphQLObjectType):
+        raise _Abort
+    return False
 
 
 # --- completing a prefetched listing without graphql-core's per-field machinery ---
@@ -388,7 +407,8 @@ class _Completion:
             grouped: dict[str, list[FieldNode]] = {}
             for node in nodes:
                 if node.selection_set is not None:
-                    self.collect(graphql_type, node.selection_set, grouped)
+                    for field_node in _field_nodes(node.selection_set, graphql_type, self.fragments, self.schema):
+                        grouped.setdefault((field_node.alias or field_node.name).value, []).append(field_node)
             plan = []
             for response_key, field_nodes in grouped.items():
                 name = field_nodes[0].name.value
@@ -408,31 +428,3 @@ class _Completion:
                 plan.append((response_key, field.resolve, arguments, attribute, complete))
             self.plans[key] = plan
         return plan
-
-    def collect(
-        self, graphql_type: GraphQLObjectType, selection_set: SelectionSetNode, grouped: dict[str, list[FieldNode]]
-    ) -> None:
-        for selection in selection_set.selections:
-            if selection.directives:
-                raise _Abort
-            if isinstance(selection, FieldNode):
-                grouped.setdefault((selection.alias or selection.name).value, []).append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                if selection.type_condition is None or self.applies(selection.type_condition.name.value, graphql_type):
-                    self.collect(graphql_type, selection.selection_set, grouped)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is None or getattr(fragment, "variable_definitions", None):
-                    raise _Abort
-                if self.applies(fragment.type_condition.name.value, graphql_type):
-                    self.collect(graphql_type, fragment.selection_set, grouped)
-            else:
-                raise _Abort
-
-    def applies(self, name: str, graphql_type: GraphQLObjectType) -> bool:
-        """Whether a fragment on type ``name`` applies to ``graphql_type``; unions are left to graphql-core."""
-        if _applies(name, graphql_type):
-            return True
-        if not isinstance(self.schema.get_type(name), GraphQLObjectType):
-            raise _Abort
-        return False
