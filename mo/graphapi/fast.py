@@ -29,6 +29,7 @@ from typing import Any
 from uuid import UUID
 
 import graphql.execution.executor as graphql_executor
+import strawberry.schema.schema_converter as schema_converter_module
 from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -48,6 +49,7 @@ from graphql import (
     Undefined,
     get_named_type,
 )
+from mo.graphapi import arguments
 from mo.graphapi.records import Record, unseal
 
 SLOW: Any = object()
@@ -80,6 +82,7 @@ def no_arguments(arguments: dict[str, Any]) -> bool:
 def install(schema: Any) -> None:
     """Put lean resolvers on the built strawberry ``schema``'s object types."""
     graphql_executor.get_argument_values = _arguments_once  # type: ignore[assignment]
+    schema_converter_module.convert_arguments = arguments.convert_arguments
     converter = schema.schema_converter
     for concrete in converter.type_map.values():
         graphql_type = concrete.implementation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from itertools import count
 from typing import Any
 
@@ -13,6 +14,13 @@ from bitemporal import overlapping, registered_at
 from mo.db.tables import TABLES
 from mo.graphapi.filters.spec import fields_of
 from mo.graphapi.window import Window, resolve
+
+
+@lru_cache(maxsize=512)
+def _live(table: Table, window: Window) -> ColumnElement[bool]:
+    # SQL expressions are immutable, so one built for a (table, window) serves every
+    # request that asks for it: building it costs more than the statement's SQL.
+    return and_(registered_at(table, window.registration_time), overlapping(table, window.interval))
 
 
 class Compiler:
@@ -39,7 +47,7 @@ class Compiler:
 
     def live(self, table: Table, window: Window) -> ColumnElement[bool]:
         """Rows of ``table`` registered at the window's time and overlapping its days."""
-        return and_(registered_at(table, window.registration_time), overlapping(table, window.interval))
+        return _live(table, window)
 
     def conditions(
         self, model: str, flt: Any, window: Window, table: Table | None = None
