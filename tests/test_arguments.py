@@ -6,6 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from graphql.pyutils import Undefined as UNSET_DEFAULT
+from strawberry.types.arguments import convert_arguments as strawberry_convert_arguments
+from strawberry.types.unset import UNSET
+
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -15,10 +19,6 @@ from graphql import (
     GraphQLScalarType,
     coerce_input_value,
 )
-from graphql.pyutils import Undefined as UNSET_DEFAULT
-from strawberry.types.arguments import convert_arguments as strawberry_convert_arguments
-from strawberry.types.unset import UNSET
-
 from mo.graphapi import arguments
 from mo.graphapi.schema import get_schema
 

@@ -20,12 +20,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import MISSING
 from typing import Any
 
+from strawberry.scalars import is_scalar
 from strawberry.types.arguments import StrawberryArgument, convert_argument
 from strawberry.types.base import StrawberryList, StrawberryMaybe, StrawberryOptional, has_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
 from strawberry.types.lazy_type import LazyType
 from strawberry.types.unset import UNSET
-from strawberry.scalars import is_scalar
 
 Plan = Callable[[Any], Any]
 
