@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, MetaData, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bitemporal.bulk import insert_rows
 from bitemporal.tables import registration_object_table, registration_table
 
 Clock = Callable[[], datetime]
@@ -146,9 +147,11 @@ class Registrar:
         assert registration is not None, "claim() needs begin() first"
         new = list(dict.fromkeys(self.untouched(model, uuids)))
         if new:
-            await self._conn.execute(
-                insert(self._tables.registration_object),
-                [{"registration_id": registration.id, "model": model, "uuid": uuid} for uuid in new],
+            await insert_rows(
+                self._conn,
+                self._tables.registration_object,
+                ("registration_id", "model", "uuid"),
+                [(registration.id, model, uuid) for uuid in new],
             )
             self._touched.update((model, uuid) for uuid in new)
         return registration

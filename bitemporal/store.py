@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Select, Table, func, insert, select, text, update
+from sqlalchemy import Select, Table, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bitemporal.bulk import insert_rows
 from bitemporal.intervals import Interval
 from bitemporal.queries import registered_at, to_version
 from bitemporal.registration import Registrar
@@ -46,6 +47,7 @@ class VersionedTable:
         self.table = table
         self.model = model or table.name
         self.fields: tuple[str, ...] = tuple(value_columns(table))
+        self._insert_columns = ("uuid", "valid_from", "valid_to", "registration_id", "reg_from", "reg_to", *self.fields)
 
     async def lock(self, conn: AsyncConnection, uuid: UUID) -> None:
         """Serialise writers of ``uuid`` until the transaction ends."""
@@ -173,18 +175,15 @@ class VersionedTable:
         for ids in _chunks(closing):
             await conn.execute(update(t).where(t.c.id.in_(ids)).values(reg_to=registration.time))
         if inserting:
-            await conn.execute(
-                insert(t),
+            fields = self.fields
+            reg_id, reg_from = registration.id, registration.time
+            await insert_rows(
+                conn,
+                t,
+                self._insert_columns,
                 [
-                    {
-                        **version.values,
-                        "uuid": uuid,
-                        "valid_from": version.interval.start,
-                        "valid_to": version.interval.end,
-                        "registration_id": registration.id,
-                        "reg_from": registration.time,
-                        "reg_to": None,
-                    }
+                    (uuid, version.interval.start, version.interval.end, reg_id, reg_from, None)
+                    + tuple(map(version.values.get, fields))
                     for uuid, version in inserting
                 ],
             )

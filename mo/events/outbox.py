@@ -25,6 +25,7 @@ from sqlalchemy import Insert, case, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bitemporal import Registration
+from bitemporal.bulk import insert_rows
 from mo.db.tables import TABLES, event, event_listener, event_outbox
 from mo.events import DEFAULT_PRIORITY, MO_NAMESPACE
 from mo.model import MODELS, Field, Model
@@ -158,9 +159,11 @@ async def publish(
         )
         if value is not None
     }
-    rows = [{"routing_key": key, "uuid": uuid, **common} for key, uuid in subjects]
+    columns = ("routing_key", "uuid", *common)
+    shared = tuple(common.values())
+    rows = [(key, uuid, *shared) for key, uuid in subjects]
     for chunk in chunks(rows):
-        await conn.execute(event_outbox.insert(), list(chunk))
+        await insert_rows(conn, event_outbox, columns, chunk)
 
 
 async def deliver(
