@@ -16,10 +16,11 @@ from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ARRAY, ColumnElement, Select, Table, Text, any_, bindparam, select, type_coerce
+from sqlalchemy import ARRAY, ColumnElement, Select, Table, Text, Uuid, any_, bindparam, select, type_coerce
 
 from bitemporal import Interval, overlapping, registered_at
 from mo.db.tables import TABLES
+from mo.db.uuid_arrays import UuidArray
 from mo.graphapi.ancestors import AncestorKey, Ancestry, load_ancestries
 from mo.graphapi.records import Record, Sealed
 from mo.graphapi.window import Window, span_of
@@ -145,7 +146,8 @@ def _one_of(column: Any, name: str, array: bool) -> ColumnElement[bool]:
     an expanding ``IN`` elsewhere. (Not ``CAST(:text AS uuid[])``: PostgreSQL then
     parses the array again for every row it compares.)"""
     if array:
-        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+        uuids = isinstance(column.type, Uuid)
+        return column == any_(bindparam(name, type_=UuidArray() if uuids else ARRAY(column.type)))
     return column.in_(bindparam(name, expanding=True))
 
 
