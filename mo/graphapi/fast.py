@@ -38,18 +38,20 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLID,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
+    GraphQLString,
     InlineFragmentNode,
     SelectionSetNode,
     Undefined,
     get_named_type,
 )
-from mo.graphapi import arguments
+from mo.graphapi import arguments as argument_plans
 from mo.graphapi.records import Record, unseal
 
 SLOW: Any = object()
@@ -82,7 +84,7 @@ def no_arguments(arguments: dict[str, Any]) -> bool:
 def install(schema: Any) -> None:
     """Put lean resolvers on the built strawberry ``schema``'s object types."""
     graphql_executor.get_argument_values = _arguments_once  # type: ignore[assignment]
-    schema_converter_module.convert_arguments = arguments.convert_arguments
+    schema_converter_module.convert_arguments = argument_plans.convert_arguments
     converter = schema.schema_converter
     for concrete in converter.type_map.values():
         graphql_type = concrete.implementation
@@ -339,6 +341,8 @@ class _Completion:
     def completion(self, graphql_type: GraphQLOutputType, nodes: list[FieldNode]) -> Complete:
         """How to complete values of ``graphql_type`` selected by ``nodes``, as graphql-core would."""
         if isinstance(graphql_type, GraphQLNonNull):
+            if isinstance(graphql_type.of_type, (GraphQLScalarType, GraphQLEnumType)):
+                return self.leaf(graphql_type.of_type, nullable=False)
             inner = self.completion(graphql_type.of_type, nodes)
 
             def non_null(value: Any) -> Any:
@@ -362,30 +366,46 @@ class _Completion:
             if graphql_type.is_type_of is not None:
                 raise _Abort
             object_type, obj = graphql_type, self.object
+            # The plan is made on first use: a selection nested in itself would recurse for ever.
+            plans: list[Plan] = []
 
             def completed(value: Any) -> Any:
-                return None if value is None else obj(object_type, value, nodes)
+                if value is None:
+                    return None
+                if not plans:
+                    plans.append(self.plan(object_type, nodes))
+                return obj(plans[0], value)
 
             return completed
         if isinstance(graphql_type, (GraphQLScalarType, GraphQLEnumType)):
-            serialize = graphql_type.serialize
-
-            def leaf(value: Any) -> Any:
-                if value is None:
-                    return None
-                serialized = serialize(value)
-                if serialized is None or serialized is Undefined:
-                    raise _Abort
-                return serialized
-
-            return leaf
+            return self.leaf(graphql_type, nullable=True)
         raise _Abort
 
-    def object(self, graphql_type: GraphQLObjectType, source: Any, nodes: list[FieldNode]) -> dict[str, Any]:
+    @staticmethod
+    def leaf(graphql_type: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Complete:
+        serialize = graphql_type.serialize
+        # A str is its own serialisation for String and ID (what graphql-core's would return).
+        strings = graphql_type in (GraphQLString, GraphQLID)
+
+        def leaf(value: Any) -> Any:
+            if value is None:
+                if nullable:
+                    return None
+                raise _Abort
+            if strings and type(value) is str:
+                return value
+            serialized = serialize(value)
+            if serialized is None or serialized is Undefined:
+                raise _Abort
+            return serialized
+
+        return leaf
+
+    def object(self, plan: Plan, source: Any) -> dict[str, Any]:
         result: dict[str, Any] = {}
         info = self.info
         values = source.values if type(source) is Record else None
-        for key, resolve, arguments, attribute, complete in self.plan(graphql_type, nodes):
+        for key, resolve, arguments, attribute, complete in plan:
             if resolve is None:
                 result[key] = complete
                 continue
