@@ -172,3 +172,37 @@ async def test_listings_are_completed_by_the_lean_path_unless_they_need_graphql_
     assert outcomes == [True, True, True]
     await world.ok(*DOCUMENTS[7])
     assert outcomes[-1] is False
+
+
+async def test_the_completion_reuses_what_the_prefetch_resolved(world: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each relation of each object is resolved once, by the prefetch: the completion
+    that follows looks nothing up in the loaders again."""
+    import mo.graphapi.fast as fast
+    import mo.graphapi.query as query
+    from mo.graphapi.loaders import Loader
+
+    peeks = {"prefetch": 0, "complete": 0}
+    phase = ["prefetch"]
+    real_peek, real_precomplete = Loader.peek, query.precomplete
+
+    def peek(self: Any, key: Any) -> Any:
+        peeks[phase[0]] += 1
+        return real_peek(self, key)
+
+    def precomplete(info: Any, value: Any) -> Any:
+        phase[0] = "complete"
+        try:
+            result = real_precomplete(info, value)
+        finally:
+            phase[0] = "prefetch"
+        assert type(result) is fast.Precompleted
+        return result
+
+    monkeypatch.setattr(Loader, "peek", peek)
+    monkeypatch.setattr(query, "precomplete", precomplete)
+    data = await world.ok(
+        "{ persons { objects { current { given_name engagements { org_unit { name } job_function { name } } } } } }"
+    )
+    assert any(p["current"]["engagements"] for p in data["persons"]["objects"])
+    assert peeks["prefetch"] > 0
+    assert peeks["complete"] == 0

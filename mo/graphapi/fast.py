@@ -22,6 +22,7 @@ belongs.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -59,7 +60,10 @@ SLOW: Any = object()
 
 #: (source, info, arguments) -> the answer, an awaitable of it, or SLOW
 Fast = Callable[[Any, GraphQLResolveInfo, dict[str, Any]], Any]
-#: (info, parents, arguments) -> the objects the field gives for all parents
+#: (info, parents, arguments) -> fills the loaders for the field of all ``parents``; returns None when
+#: it cannot (the completion then resolves each parent on its own). For a field with a ``Fast``
+#: resolver the values then come from that, once per parent; a plain attribute's prefetch returns
+#: the objects it gives for all parents.
 Prefetch = Callable[[GraphQLResolveInfo, list[Any], dict[str, Any]], Awaitable[list[Any] | None]]
 
 
@@ -135,6 +139,7 @@ def _with_fallback(fast: Fast, slow: Callable[..., Any] | None, prefetch: Prefet
         return slow(source, info, **arguments) if result is SLOW else result
 
     resolve.__mo_prefetch__ = prefetch  # type: ignore[attr-defined]
+    resolve.__mo_fast__ = fast  # type: ignore[attr-defined]
     resolve.__mo_lean__ = True  # type: ignore[attr-defined]
     return resolve
 
@@ -190,6 +195,7 @@ async def prefetch(info: GraphQLResolveInfo, parents: list[Any]) -> None:
     Also opens the argument cache of ``_arguments_once`` for the rest of the request.
     """
     _ARGUMENTS.set({})
+    resolved = info.context.loaders.resolved
     root_type = get_named_type(info.return_type)
     if not isinstance(root_type, GraphQLObjectType):
         return
@@ -214,15 +220,50 @@ async def prefetch(info: GraphQLResolveInfo, parents: list[Any]) -> None:
                     arguments = get_argument_values(graphql_field, node, variables)
                 except Exception:  # noqa: BLE001 - the resolver reports bad arguments
                     continue
-                jobs.append((fetch(info, objects, arguments), child_type, node.selection_set))
+                jobs.append((fetch(info, objects, arguments), child_type, node, objects, arguments, graphql_field))
         if not jobs:
             return
         found = await asyncio.gather(*(job[0] for job in jobs), return_exceptions=True)
-        level = [
-            (child_type, children, selection_set)
-            for (_, child_type, selection_set), children in zip(jobs, found, strict=True)
-            if isinstance(children, list) and children
-        ]
+        level = []
+        for (_, child_type, node, objects, arguments, graphql_field), children in zip(jobs, found, strict=True):
+            if not isinstance(children, list):
+                continue
+            fast = getattr(graphql_field.resolve, "__mo_fast__", None)
+            if fast is not None:
+                children = _resolve_each(resolved, fast, info, node, objects, arguments)
+            if children:
+                level.append((child_type, children, node.selection_set))
+
+
+def _resolve_each(
+    resolved: dict[tuple[int, int], Any],
+    fast: Fast,
+    info: GraphQLResolveInfo,
+    node: FieldNode,
+    parents: list[Any],
+    arguments: dict[str, Any],
+) -> list[Any]:
+    """The field's value for each parent, from the warmed loaders, kept in ``resolved``
+    for the completion (keyed by the field node's and the parent's ids: every
+    parent stays referenced by the page or a kept value until the request ends).
+    Returns the objects of the next level."""
+    children: list[Any] = []
+    node_id = id(node)
+    for parent in parents:
+        try:
+            value = fast(parent, info, arguments)
+        except Exception:  # noqa: BLE001 - the completion meets it again and reports it
+            continue
+        if value is SLOW or (type(value) not in _SYNC and inspect.isawaitable(value)):
+            if asyncio.iscoroutine(value):
+                value.close()
+            continue
+        resolved[(node_id, id(parent))] = value
+        if type(value) is list:
+            children.extend([item for item in value if item is not None])
+        elif value is not None:
+            children.append(value)
+    return children
 
 
 def _field_nodes(
@@ -316,9 +357,9 @@ def precomplete(info: GraphQLResolveInfo, value: Any) -> Any:
 
 
 Complete = Callable[[Any], Any]
-#: (response key, resolver, arguments, attribute name for plain fields, completion of the value);
-#: a resolver of None is ``__typename``
-Plan = list[tuple[str, Any, dict[str, Any], str | None, Complete | str]]
+#: (response key, resolver, arguments, attribute name for plain fields, completion of the value,
+#: id of the field node, under which ``prefetch`` kept what it resolved); a resolver of None is ``__typename``
+Plan = list[tuple[str, Any, dict[str, Any], str | None, Complete | str, int]]
 
 #: Values that are never awaitable, so need no check
 _SYNC = frozenset({str, int, float, bool, type(None), list, dict, UUID, Record, datetime, date})
@@ -333,6 +374,7 @@ class _Completion:
             variables = VariableValues({}, dict(variables or {}))
         self.variables = variables
         self.schema = info.schema
+        self.resolved: dict[tuple[int, int], Any] = info.context.loaders.resolved
         self.plans: dict[tuple[str, tuple[int, ...]], Plan] = {}
 
     def complete(self, graphql_type: GraphQLOutputType, value: Any, nodes: list[FieldNode]) -> Any:
@@ -403,14 +445,17 @@ class _Completion:
 
     def object(self, plan: Plan, source: Any) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        info = self.info
+        info, resolved = self.info, self.resolved
         values = source.values if type(source) is Record else None
-        for key, resolve, arguments, attribute, complete in plan:
+        source_id = id(source)
+        for key, resolve, arguments, attribute, complete, node_id in plan:
             if resolve is None:
                 result[key] = complete
                 continue
             if values is not None and attribute in values:
                 value = unseal(values[attribute])
+            elif (node_id, source_id) in resolved:
+                value = resolved[(node_id, source_id)]
             else:
                 try:
                     value = resolve(source, info, **arguments)
@@ -436,7 +481,7 @@ class _Completion:
             for response_key, field_nodes in grouped.items():
                 name = field_nodes[0].name.value
                 if name == "__typename":
-                    plan.append((response_key, None, {}, None, graphql_type.name))
+                    plan.append((response_key, None, {}, None, graphql_type.name, 0))
                     continue
                 field = graphql_type.fields.get(name)
                 if field is None or not getattr(field.resolve, "__mo_lean__", False):
@@ -448,6 +493,6 @@ class _Completion:
                 )
                 attribute = getattr(field.resolve, "__mo_attribute__", None)
                 complete = self.completion(field.type, field_nodes)
-                plan.append((response_key, field.resolve, arguments, attribute, complete))
+                plan.append((response_key, field.resolve, arguments, attribute, complete, id(field_nodes[0])))
             self.plans[key] = plan
         return plan

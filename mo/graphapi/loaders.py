@@ -189,6 +189,9 @@ class Loaders:
         self._arrays = dialect == "postgresql"
         self._versions: dict[str, Loader[VersionKey, list[Record]]] = {}
         self._reverse: dict[tuple[str, str], Loader[ReverseKey, list[UUID]]] = {}
+        #: What a listing's prefetch resolved, for its completion: (field node id, parent id) -> value
+        #: (see mo.graphapi.fast); it refers to loaded versions, so it is forgotten with them.
+        self.resolved: dict[tuple[int, int], Any] = {}
         #: (unit uuid, window) -> the versions of the unit and every unit above it
         self.ancestors: Loader[AncestorKey, Ancestry] = Loader(
             lambda keys: load_ancestries(self._execute, dialect, keys)  # type: ignore[arg-type]
@@ -198,6 +201,7 @@ class Loaders:
         """Forget everything read so far: after a write in the same request, or at its end."""
         for loader in (*self._versions.values(), *self._reverse.values(), self.ancestors):
             loader.clear()
+        self.resolved.clear()
 
     def versions(self, model: str) -> Loader[VersionKey, list[Record]]:
         """(uuid, window) -> the object's versions overlapping the window, by start."""

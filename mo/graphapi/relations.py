@@ -129,8 +129,8 @@ def target_versions(model: str, column: str, many: bool, required: bool) -> tupl
     async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
         if not no_arguments(arguments):
             return None
-        keys = _window_keys(parents, column)
-        return representatives(keys, await context(info).loaders.versions(model).load_many(keys))
+        await context(info).loaders.versions(model).load_many(_window_keys(parents, column))
+        return []  # the values come from ``fast`` (mo.graphapi.fast.prefetch)
 
     return fast, prefetch
 
@@ -142,7 +142,7 @@ def target_response(column: str) -> tuple[Fast, Prefetch]:
         return to_response(source, column) if type(source) is Record else SLOW
 
     async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
-        return [ResponseValue(target, window) for target, window in _window_keys(parents, column)]
+        return []  # nothing to load: the values come from ``fast``
 
     return fast, prefetch
 
@@ -171,7 +171,8 @@ def referring_page(model: str, column: str) -> tuple[Fast, Prefetch]:
     async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
         if not no_arguments(arguments):
             return None
-        return [page_of(uuids, window) for uuids, window in await _load_referring(info, parents, model, column)]
+        await _load_referring(info, parents, model, column)
+        return []
 
     return fast, prefetch
 
@@ -193,6 +194,7 @@ def referring_version_list(model: str, column: str) -> tuple[Fast, Prefetch]:
             return None
         referring_ = await _load_referring(info, parents, model, column)
         keys = [(uuid, window) for uuids, window in referring_ for uuid in uuids]
-        return representatives(keys, await context(info).loaders.versions(model).load_many(keys))
+        await context(info).loaders.versions(model).load_many(keys)
+        return []
 
     return fast, prefetch

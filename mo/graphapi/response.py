@@ -227,8 +227,8 @@ def _lean_versions(model: str, key: LeanKey, first: bool) -> tuple[Fast, Prefetc
 
     async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
         keys = [key(info, parent, arguments) for parent in parents if type(parent) is ResponseValue]
-        found = await context(info).loaders.versions(model).load_many(keys)
-        return [version for versions in found for version in (versions[:1] if first else versions)]
+        await context(info).loaders.versions(model).load_many(keys)
+        return []  # the values come from ``fast`` (mo.graphapi.fast.prefetch)
 
     return fast, prefetch
 
