@@ -39,20 +39,32 @@ class InsertPlan:
     names: tuple[str, ...] | None
 
     def parameters(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
-        """The driver's parameters for ``rows`` (values in the order of ``columns``)."""
-        processors = self.processors
-        if not any(processors):
-            prepared: list[Any] = [tuple(row) for row in rows]
-        else:
-            prepared = [
-                tuple(
-                    value if process is None or value is None else process(value)
-                    for process, value in zip(processors, row, strict=True)
-                )
-                for row in rows
-            ]
+        """The driver's parameters for ``rows`` (values in the order of ``columns``).
+
+        A column's values repeat a lot (one registration time, a few days and
+        units), so each distinct value of a column is processed once.
+        """
+        prepared: list[Any] = [list(row) for row in rows]
+        for index, process in enumerate(self.processors):
+            if process is None:
+                continue
+            seen: dict[Any, tuple[type, Any]] = {}
+            for row in prepared:
+                value = row[index]
+                if value is None:
+                    continue
+                try:
+                    known = seen.get(value)
+                except TypeError:  # unhashable, e.g. a list of uuids
+                    row[index] = process(value)
+                    continue
+                if known is None:
+                    known = seen[value] = (type(value), process(value))
+                elif known[0] is not type(value):  # equal, but may process differently (1, True)
+                    known = (type(value), process(value))
+                row[index] = known[1]
         if self.names is None:
-            return prepared
+            return [tuple(row) for row in prepared]
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in prepared]
 

@@ -11,11 +11,24 @@ from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, 
 from sqlalchemy.dialects.postgresql import psycopg
 from sqlalchemy.dialects.sqlite import aiosqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bitemporal.bulk import insert_rows, plan_insert
 from bitemporal.columns import FastUuid, UTCDateTime, UUIDList
 from mo.db.tables import metadata as mo_metadata
+
+class Tagged(TypeDecorator[Any]):
+    """Stores a value as ``type:value`` and counts how often it processed one."""
+
+    impl = Text()
+    cache_ok = True
+    calls = 0
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        Tagged.calls += 1
+        return None if value is None else f"{type(value).__name__}:{value}"
+
 
 DIALECTS: list[Dialect] = [aiosqlite.dialect(), psycopg.dialect()]
 
@@ -88,6 +101,15 @@ async def test_insert_rows_stores_what_sqlalchemy_stores(engine: AsyncEngine) ->
     assert by_insert_rows == by_sqlalchemy
     assert by_insert_rows[0][3] == (UUID(int=1), UUID(int=2))
     assert by_insert_rows[1] == (None,) * len(COLUMNS)
+
+
+def test_each_distinct_value_of_a_column_is_processed_once_and_equal_values_of_other_types_apart() -> None:
+    table = Table("tagged", MetaData(), Column("id", Integer, primary_key=True), Column("tag", Tagged()))
+    plan = plan_insert(DIALECTS[0], table, ["tag"])
+    Tagged.calls = 0
+    prepared = plan.parameters([(1,), (True,), (1,), (None,), (2,), (2,)])
+    assert prepared == [("int:1",), ("bool:True",), ("int:1",), (None,), ("int:2",), ("int:2",)]
+    assert Tagged.calls == 3
 
 
 async def test_insert_rows_with_no_rows_sends_nothing(engine: AsyncEngine) -> None:
