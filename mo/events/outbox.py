@@ -21,12 +21,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, case, or_, select
+from sqlalchemy import ColumnElement, Insert, Select, case, insert, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bitemporal import Registration
 from bitemporal.bulk import insert_rows
-from mo.db.tables import TABLES, event, event_listener, event_outbox
+from mo.db.tables import TABLES, event, event_listener, event_outbox, registrations
 from mo.events import DEFAULT_PRIORITY, MO_NAMESPACE
 from mo.model import MODELS, Field, Model
 
@@ -96,13 +96,94 @@ async def record_registration(
 ) -> int:
     """Emit the events of one writing transaction; call it when its writes are done.
 
+    ``touched``: what the registration wrote, as its registrar recorded it (which
+    is also its ``registration_object`` rows). The outbox rows are computed and
+    inserted by the database in one statement (``publish_registration``); the
+    subjects are read into Python only when a pull listener may want them.
     Returns the number of objects affected (0 when the transaction registered nothing).
     """
     if registration is None:
         return 0
-    subjects = await affected(conn, registration, touched)
-    await emit(conn, subjects, cause="registration", registration_id=registration.id)
-    return len(subjects)
+    touched = list(touched)
+    models = sorted({name for name, _ in touched})
+    if any(related_list_fields(MODELS[name]) for name in models if name in MODELS):
+        subjects = await affected(conn, registration, touched)
+        await emit(conn, subjects, cause="registration", registration_id=registration.id)
+        return len(subjects)
+    now = wall_clock()
+    count = await publish_registration(conn, registration, models, now=now)
+    # Every routing key a subject can have; the subjects themselves are read only if heard.
+    keys = set(models)
+    for name in models:
+        if name in MODELS:
+            keys.update(f.target for f in related_fields(MODELS[name]) if f.target is not None)
+    if await listening(conn, MO_NAMESPACE, sorted(keys)):
+        subjects = await affected(conn, registration, touched)
+        await deliver(conn, MO_NAMESPACE, [(key, str(uuid)) for key, uuid in subjects], now=now)
+    return count
+
+
+def related_list_fields(model: Model) -> list[str]:
+    """The related fields of ``model`` that hold several uuids (not computed in SQL)."""
+    return [f.name for f in related_fields(model) if f.name in model.list_fields]
+
+
+async def publish_registration(
+    conn: AsyncConnection, registration: Registration, models: Sequence[str], *, now: datetime
+) -> int:
+    """``publish`` the subjects ``affected`` finds, computed and inserted by one statement.
+
+    The objects are the registration's ``registration_object`` rows; the persons
+    and units of the functions among them are read from the rows the registration
+    inserted or closed, as ``affected`` does. Rows go in the order ``affected``
+    sorts them (routing key, then uuid). Returns the number of rows.
+    """
+    obj = registrations.registration_object
+    written = select(obj.c.model.label("routing_key"), obj.c.uuid.label("uuid"))
+    parts: list[Select[Any]] = [written.where(obj.c.registration_id == registration.id)]
+    for name in models:
+        model = MODELS.get(name)
+        fields = related_fields(model) if model is not None else ()
+        if not fields:
+            continue
+        t = TABLES[name]
+        wrote = select(obj.c.uuid).where(obj.c.registration_id == registration.id, obj.c.model == name)
+        rows = (
+            t.c.uuid.in_(wrote.scalar_subquery()),
+            or_(t.c.registration_id == registration.id, t.c.reg_to == registration.time),
+        )
+        for field in fields:
+            assert field.target is not None
+            column = t.c[field.name]
+            parts.append(select(literal(field.target, obj.c.model.type), column).where(*rows, column.is_not(None)))
+    subjects = union(*parts).subquery("subjects") if len(parts) > 1 else parts[0].subquery("subjects")
+    key: ColumnElement[Any] = subjects.c.routing_key
+    if conn.dialect.name == "postgresql":
+        key = key.collate("C")  # Python's order of strings, whatever the database's collation
+    statement = insert(event_outbox).from_select(
+        ["routing_key", "uuid", "cause", "registration_id", "priority", "created_at", "failures"],
+        select(
+            subjects.c.routing_key,
+            subjects.c.uuid,
+            literal("registration", event_outbox.c.cause.type),
+            literal(registration.id, event_outbox.c.registration_id.type),
+            literal(DEFAULT_PRIORITY, event_outbox.c.priority.type),
+            literal(now, event_outbox.c.created_at.type),
+            literal(0, event_outbox.c.failures.type),
+        ).order_by(key, subjects.c.uuid),
+    )
+    result = await conn.execute(statement)
+    return int(result.rowcount)
+
+
+async def listening(conn: AsyncConnection, namespace: str, keys: Sequence[str]) -> bool:
+    """Whether any listener of ``namespace`` listens to one of ``keys``."""
+    if not keys:
+        return False
+    query = select(event_listener.c.uuid).where(
+        event_listener.c.namespace == namespace, event_listener.c.routing_key.in_(keys)
+    )
+    return (await conn.execute(query.limit(1))).first() is not None
 
 
 async def emit(

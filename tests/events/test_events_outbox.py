@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from eventkit import declare, last_outbox_id, outbox, pending, subjects
 
+import mo.events.outbox as outbox_module
+from mo.model import Model
 from tests.conftest import Client
 from tests.seed import ENGAGEMENT, PERSON, create, engagement_input, seed
 
@@ -94,3 +97,43 @@ async def test_listeners_get_the_events_of_their_routing_key(gql: Client) -> Non
     assert await pending(gql, engagements) == [engagement]
     assert await pending(gql, units) == [s.child]
     assert await pending(gql, classes) == []
+
+
+MOVE_ENGAGEMENTS = "mutation ($input: [EngagementUpdateInput!]!) { engagements_update(input: $input) { uuid } }"
+
+
+async def _move_three_engagements(gql: Client) -> tuple[set[tuple[str, str]], list[dict[str, object]]]:
+    """Three engagements of one person; a bulk update moves two of them. The expected subjects and the rows."""
+    s = await seed(gql)
+    units = [s.child, s.grandchild, s.child]
+    engagements = [await create(gql, ENGAGEMENT, engagement_input(s, unit, "2015-01-01", "2029-01-01")) for unit in units]
+    before = await last_outbox_id(gql.engine)
+    moves = [{"uuid": e, "org_unit": s.root, "validity": {"from": "2020-01-01"}} for e in engagements[:2]]
+    await gql.ok(MOVE_ENGAGEMENTS, {"input": moves})
+    expected = {("engagement", e) for e in engagements[:2]} | {
+        ("person", s.person),
+        ("org_unit", s.child),
+        ("org_unit", s.grandchild),
+        ("org_unit", s.root),
+    }
+    return expected, await outbox(gql.engine, before)
+
+
+async def test_a_bulk_write_emits_each_affected_object_once_sorted_by_routing_key_then_uuid(gql: Client) -> None:
+    expected, rows = await _move_three_engagements(gql)
+    assert [(r["routing_key"], r["uuid"]) for r in rows] == sorted(expected)
+    assert {r["cause"] for r in rows} == {"registration"} and len({r["registration_id"] for r in rows}) == 1
+
+
+async def test_types_with_list_valued_owner_references_take_the_python_path_with_the_same_rows(
+    gql: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def every_type_has_one(model: Model) -> list[str]:
+        return ["responsibilities"]
+
+    monkeypatch.setattr(outbox_module, "related_list_fields", every_type_has_one)
+    published: list[object] = []
+    monkeypatch.setattr(outbox_module, "publish_registration", lambda *args, **kwargs: published.append(args))
+    expected, rows = await _move_three_engagements(gql)
+    assert published == []
+    assert [(r["routing_key"], r["uuid"]) for r in rows] == sorted(expected)
