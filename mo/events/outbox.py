@@ -148,14 +148,19 @@ async def publish_registration(
             continue
         t = TABLES[name]
         wrote = select(obj.c.uuid).where(obj.c.registration_id == registration.id, obj.c.model == name)
+        # One pass over the rows for all the fields (a CTE used more than once is materialised).
         rows = (
-            t.c.uuid.in_(wrote.scalar_subquery()),
-            or_(t.c.registration_id == registration.id, t.c.reg_to == registration.time),
+            select(*(t.c[field.name] for field in fields))
+            .where(
+                t.c.uuid.in_(wrote.scalar_subquery()),
+                or_(t.c.registration_id == registration.id, t.c.reg_to == registration.time),
+            )
+            .cte(f"{name}_rows")
         )
         for field in fields:
             assert field.target is not None
-            column = t.c[field.name]
-            parts.append(select(literal(field.target, obj.c.model.type), column).where(*rows, column.is_not(None)))
+            column = rows.c[field.name]
+            parts.append(select(literal(field.target, obj.c.model.type), column).where(column.is_not(None)))
     subjects = union(*parts).subquery("subjects") if len(parts) > 1 else parts[0].subquery("subjects")
     key: ColumnElement[Any] = subjects.c.routing_key
     if conn.dialect.name == "postgresql":
