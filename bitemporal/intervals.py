@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 NEG_INF: date = date.min
 POS_INF: date = date.max
@@ -99,10 +100,14 @@ def _next(day: date) -> date:
     return date.fromordinal(day.toordinal() + 1)
 
 
+#: The sort key of an interval: its order (``order=True``) without a Python-level ``__lt__`` per comparison.
+_BOUNDS = attrgetter("start", "end")
+
+
 def merge(intervals: Iterable[Interval]) -> list[Interval]:
     """Union of intervals as sorted, disjoint, non-adjacent intervals."""
     result: list[Interval] = []
-    for interval in sorted(intervals):
+    for interval in sorted(intervals, key=_BOUNDS):
         if result and result[-1].end >= interval.start:
             last = result[-1]
             if interval.end > last.end:

@@ -21,9 +21,29 @@ CHUNK = 5000
 
 
 def check_required(model: Model, versions: Sequence[Version]) -> None:
-    for field in model.fields:
-        if field.required and any(v.values.get(field.name) is None for v in versions):
-            raise RequiredField(f"{model.title} needs {field.name} in every period of its validity", field=field.name)
+    for name in _required(model):
+        if any(v.values.get(name) is None for v in versions):
+            raise RequiredField(f"{model.title} needs {name} in every period of its validity", field=name)
+
+
+#: Per model (by identity; the entry keeps the model alive, so its id is not reused):
+#: what ``Model``'s properties would compute again for every item of a bulk write.
+_REQUIRED: dict[int, tuple[Model, tuple[str, ...]]] = {}
+_REFERENCES: dict[int, tuple[Model, tuple[Field, ...]]] = {}
+
+
+def _required(model: Model) -> tuple[str, ...]:
+    entry = _REQUIRED.get(id(model))
+    if entry is None or entry[0] is not model:
+        entry = _REQUIRED[id(model)] = (model, tuple(f.name for f in model.fields if f.required))
+    return entry[1]
+
+
+def _references(model: Model) -> tuple[Field, ...]:
+    entry = _REFERENCES.get(id(model))
+    if entry is None or entry[0] is not model:
+        entry = _REFERENCES[id(model)] = (model, model.references)
+    return entry[1]
 
 
 async def check_references(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> None:
@@ -34,7 +54,7 @@ async def check_references(ctx: WriteContext, model: Model, versions: Sequence[V
 
 def check_cached_references(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> None:
     """``check_references`` once ``prefetch_references`` has read what ``versions`` refer to."""
-    for field in model.references:
+    for field in _references(model):
         spans: dict[UUID, list[Interval]] = {}
         for version in versions:
             for target in _targets(version.values.get(field.name)):
@@ -79,8 +99,9 @@ def _check_target(ctx: WriteContext, model: Model, field: Field, target: UUID, i
         raise NotFound(f"{field.name}: no {target_model.title} with uuid {target}", field=field.name)
     if field.ref is Ref.EXISTS:
         return
-    for interval in merge(intervals):
-        if not covered(interval, valid):
+    for interval in merge(intervals) if len(intervals) > 1 else intervals:
+        # Usually one period of the target holds the whole interval; else the union must.
+        if not any(v.start <= interval.start and interval.end <= v.end for v in valid) and not covered(interval, valid):
             target_model = MODELS[field.target]
             raise OutsideValidity(
                 f"{field.name}: the {target_model.title} {target} is not valid over all of {interval}, "

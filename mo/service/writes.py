@@ -12,10 +12,9 @@ with one statement per kind of row (``VersionedTable.replace_many``).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID, uuid4
 
 from bitemporal import NEG_INF, Interval, NoVersions, Version, diff, merge, versions
@@ -230,15 +229,27 @@ def _sequential(ctx: WriteContext, model: Model) -> bool:
     return model.name in SEQUENTIAL or (ctx.guard is not None and model.name in SEQUENTIAL_IF_SCOPED)
 
 
-@contextmanager
-def at_item(index: int) -> Iterator[None]:
+def at_item(index: int) -> AtItem:
     """Say which item of a bulk write an error is about (the first to say it wins)."""
-    try:
-        yield
-    except MOError as error:
-        if error.index is None:
-            error.index = index
-        raise
+    return AtItem(index)
+
+
+class AtItem:
+    """``at_item``'s context manager: entered once or twice per item of a bulk write,
+    so a plain class rather than a generator-based one."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> Literal[False]:
+        if isinstance(error, MOError) and error.index is None:
+            error.index = self.index
+        return False
 
 
 def _check_inputs(model: Model, items: Sequence[tuple[Interval, Mapping[str, Any]]]) -> None:
