@@ -53,7 +53,9 @@ from graphql import (
     get_named_type,
 )
 from mo.graphapi import arguments as argument_plans
-from mo.graphapi.records import Record, unseal
+from mo.graphapi.records import Record, Sealed, unseal
+
+_NOTHING: Any = object()
 
 SLOW: Any = object()
 """What a lean resolver returns when the ordinary resolver must answer."""
@@ -453,10 +455,10 @@ class _Completion:
                 result[key] = complete
                 continue
             if values is not None and attribute in values:
-                value = unseal(values[attribute])
-            elif (node_id, source_id) in resolved:
-                value = resolved[(node_id, source_id)]
-            else:
+                value = values[attribute]
+                if type(value) is Sealed:
+                    value = unseal(value)
+            elif (value := resolved.get((node_id, source_id), _NOTHING)) is _NOTHING:
                 try:
                     value = resolve(source, info, **arguments)
                 except Exception as error:  # noqa: BLE001 - graphql-core reports it, on its own path

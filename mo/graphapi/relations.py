@@ -118,7 +118,7 @@ def target_versions(model: str, column: str, many: bool, required: bool) -> tupl
         if target is None:
             return ([] if required else None) if many else None
         window = source.relation_window
-        found = context(info).loaders.versions(model).peek((target, window))
+        found = info.context.loaders.versions(model).peek((target, window))
         if found is MISSING:
             return SLOW
         chosen = representative(found, window)
@@ -151,7 +151,7 @@ def _referring_uuids(info: Any, source: Any, model: str, column: str, arguments:
     if type(source) is not Record or not no_arguments(arguments):
         return SLOW, None
     window = source.relation_window
-    uuids = context(info).loaders.reverse(model, column).peek((source.uuid, window))
+    uuids = info.context.loaders.reverse(model, column).peek((source.uuid, window))
     return (SLOW, None) if uuids is MISSING else (uuids, window)
 
 
@@ -184,7 +184,7 @@ def referring_version_list(model: str, column: str) -> tuple[Fast, Prefetch]:
         uuids, window = _referring_uuids(info, source, model, column, arguments)
         if uuids is SLOW:
             return SLOW
-        loader = context(info).loaders.versions(model)
+        loader = info.context.loaders.versions(model)
         keys = [(uuid, window) for uuid in uuids]
         found = [loader.peek(key) for key in keys]
         return SLOW if MISSING in found else representatives(keys, found)

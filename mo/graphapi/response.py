@@ -190,7 +190,7 @@ def response_types(model: str, version: type, name: str, title: str) -> tuple[ty
 
 
 def _current_key(info: Any, uuid: UUID, at: Any, registration_time: Any, default: Window) -> tuple[UUID, Window]:
-    day = context(info).today if at in (UNSET, None) else day_of(at)
+    day = info.context.today if at in (UNSET, None) else day_of(at)
     rt = registration_time if registration_time not in (UNSET, None) else default.registration_time
     return uuid, _day_window(day, rt)
 
@@ -222,7 +222,7 @@ def _lean_versions(model: str, key: LeanKey, first: bool) -> tuple[Fast, Prefetc
     def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
         if type(source) is not ResponseValue:
             return SLOW
-        found = context(info).loaders.versions(model).peek(key(info, source, arguments))
+        found = info.context.loaders.versions(model).peek(key(info, source, arguments))
         return SLOW if found is MISSING else pick(found)
 
     async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
