@@ -384,12 +384,3 @@ class RelatedUnitsUpdateInput:
         default=None, description="The units it is related to from now on; the others end."
     )
     validity: RAValidityInput = strawberry.field(description="When the new relations start.")
-
-
-def _install_builders() -> None:
-    from mo.graphapi.input_builder import install
-
-    install(list(globals().values()))
-
-
-_install_builders()
