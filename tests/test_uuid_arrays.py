@@ -10,19 +10,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mo.db.engine import read_transaction, write_transaction
 from mo.db.tables import event_namespace
-from mo.db.uuid_arrays import UuidArray, UuidList, _BinaryDumper
+from mo.db.uuid_arrays import UuidArray, dump
 
 ONLY_POSTGRESQL = pytest.mark.parametrize("backend_engine", ["postgresql"], indirect=True)
 
 
 def test_binary_layout() -> None:
     first, second = UUID(int=1), UUID(int=2**128 - 1)
-    dumped = _BinaryDumper(UuidList).dump(UuidList([first, second]))
+    dumped = dump([first, second])
     dimensions, no_nulls, element_type = (1).to_bytes(4, "big"), bytes(4), (2950).to_bytes(4, "big")
     header = dimensions + no_nulls + element_type + (2).to_bytes(4, "big") + (1).to_bytes(4, "big")
     item = (16).to_bytes(4, "big")
     assert dumped == header + item + first.bytes + item + second.bytes
-    assert _BinaryDumper(UuidList).dump(UuidList()) == bytes(4) + bytes(4) + (2950).to_bytes(4, "big")
+    assert dump([]) == bytes(4) + bytes(4) + (2950).to_bytes(4, "big")
 
 
 @pytest.mark.asyncio

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from mo.config import sqlite_path
-from mo.db import inline_sqlite
+from mo.db import inline_sqlite, uuid_arrays
 from mo.db.inline_sqlite import SnapshotConnection
 
 WRITE = "mo_write"
@@ -41,6 +41,7 @@ def make_engine(url: str, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(url, echo=echo, async_creator=connect)
         _sqlite_transactions(engine)
         return engine
+    uuid_arrays.register()  # before the first connection: each copies psycopg's adapters when made
     engine = create_async_engine(
         url, echo=echo, pool_size=10, max_overflow=20, connect_args={"prepare_threshold": PREPARE_THRESHOLD}
     )

@@ -12,12 +12,10 @@ header and 20 bytes per uuid (a length and ``uuid.bytes``), so that is what
 from __future__ import annotations
 
 import struct
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-import psycopg
-from psycopg import pq
-from psycopg.adapt import Dumper
 from sqlalchemy.types import UserDefinedType
 
 UUID_OID = 2950
@@ -32,22 +30,35 @@ class UuidList(list[UUID]):
     """Marks a list to be sent as a binary ``uuid[]``."""
 
 
-class _BinaryDumper(Dumper):
-    format = pq.Format.BINARY
-    oid = UUID_ARRAY_OID
-
-    def dump(self, obj: Any) -> bytes:
-        if not obj:
-            return _EMPTY
-        item = _ITEM
-        try:
-            body = b"".join([item + uuid.bytes for uuid in obj])
-        except AttributeError:  # not all UUID objects
-            body = b"".join([item + UUID(str(uuid)).bytes for uuid in obj])
-        return _HEADER.pack(1, 0, UUID_OID, len(obj), 1) + body
+def dump(obj: list[Any]) -> bytes:
+    """The binary ``uuid[]`` form of ``obj``."""
+    if not obj:
+        return _EMPTY
+    item = _ITEM
+    try:
+        body = b"".join([item + uuid.bytes for uuid in obj])
+    except AttributeError:  # not all UUID objects
+        body = b"".join([item + UUID(str(uuid)).bytes for uuid in obj])
+    return _HEADER.pack(1, 0, UUID_OID, len(obj), 1) + body
 
 
-psycopg.adapters.register_dumper(UuidList, _BinaryDumper)
+@cache
+def register() -> None:
+    """Teach psycopg to send a ``UuidList``. Called when a PostgreSQL engine is made,
+    before its first connection (a connection copies the adapters when it is made);
+    psycopg is imported only here: on SQLite it never is, and it costs some 9 MiB."""
+    import psycopg
+    from psycopg import pq
+    from psycopg.adapt import Dumper
+
+    class BinaryDumper(Dumper):
+        format = pq.Format.BINARY
+        oid = UUID_ARRAY_OID
+
+        def dump(self, obj: Any) -> bytes:
+            return dump(obj)
+
+    psycopg.adapters.register_dumper(UuidList, BinaryDumper)
 
 
 class UuidArray(UserDefinedType[list[UUID]]):
