@@ -238,7 +238,7 @@ async def prefetch(info: GraphQLResolveInfo, parents: list[Any]) -> None:
 
 
 def _resolve_each(
-    resolved: dict[tuple[int, int], Any],
+    resolved: dict[int, dict[Any, Any]],
     fast: Fast,
     info: GraphQLResolveInfo,
     node: FieldNode,
@@ -246,11 +246,11 @@ def _resolve_each(
     arguments: dict[str, Any],
 ) -> list[Any]:
     """The field's value for each parent, from the warmed loaders, kept in ``resolved``
-    for the completion (keyed by the field node's and the parent's ids: every
-    parent stays referenced by the page or a kept value until the request ends).
-    Returns the objects of the next level."""
+    for the completion: by the field node's id (the node outlives the request), then
+    by the parent itself (versions hash by identity, Responses by uuid and window,
+    and equal ones have equal values). Returns the objects of the next level."""
     children: list[Any] = []
-    node_id = id(node)
+    kept = resolved.setdefault(id(node), {})
     for parent in parents:
         try:
             value = fast(parent, info, arguments)
@@ -260,7 +260,10 @@ def _resolve_each(
             if asyncio.iscoroutine(value):
                 value.close()
             continue
-        resolved[(node_id, id(parent))] = value
+        try:
+            kept[parent] = value
+        except TypeError:  # an unhashable parent: the completion resolves it again
+            pass
         if type(value) is list:
             children.extend([item for item in value if item is not None])
         elif value is not None:
@@ -360,8 +363,8 @@ def precomplete(info: GraphQLResolveInfo, value: Any) -> Any:
 
 Complete = Callable[[Any], Any]
 #: (response key, resolver, arguments, attribute name for plain fields, completion of the value,
-#: id of the field node, under which ``prefetch`` kept what it resolved); a resolver of None is ``__typename``
-Plan = list[tuple[str, Any, dict[str, Any], str | None, Complete | str, int]]
+#: what ``prefetch`` resolved of the field, by parent); a resolver of None is ``__typename``
+Plan = list[tuple[str, Any, dict[str, Any], str | None, Complete | str, dict[Any, Any] | None]]
 
 #: Values that are never awaitable, so need no check
 _SYNC = frozenset({str, int, float, bool, type(None), list, dict, UUID, Record, datetime, date})
@@ -376,7 +379,7 @@ class _Completion:
             variables = VariableValues({}, dict(variables or {}))
         self.variables = variables
         self.schema = info.schema
-        self.resolved: dict[tuple[int, int], Any] = info.context.loaders.resolved
+        self.resolved: dict[int, dict[Any, Any]] = info.context.loaders.resolved
         self.plans: dict[tuple[str, tuple[int, ...]], Plan] = {}
 
     def complete(self, graphql_type: GraphQLOutputType, value: Any, nodes: list[FieldNode]) -> Any:
@@ -447,10 +450,9 @@ class _Completion:
 
     def object(self, plan: Plan, source: Any) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        info, resolved = self.info, self.resolved
+        info = self.info
         values = source.values if type(source) is Record else None
-        source_id = id(source)
-        for key, resolve, arguments, attribute, complete, node_id in plan:
+        for key, resolve, arguments, attribute, complete, kept in plan:
             if resolve is None:
                 result[key] = complete
                 continue
@@ -458,7 +460,7 @@ class _Completion:
                 value = values[attribute]
                 if type(value) is Sealed:
                     value = unseal(value)
-            elif (value := resolved.get((node_id, source_id), _NOTHING)) is _NOTHING:
+            elif kept is None or (value := kept.get(source, _NOTHING)) is _NOTHING:
                 try:
                     value = resolve(source, info, **arguments)
                 except Exception as error:  # noqa: BLE001 - graphql-core reports it, on its own path
@@ -483,7 +485,7 @@ class _Completion:
             for response_key, field_nodes in grouped.items():
                 name = field_nodes[0].name.value
                 if name == "__typename":
-                    plan.append((response_key, None, {}, None, graphql_type.name, 0))
+                    plan.append((response_key, None, {}, None, graphql_type.name, None))
                     continue
                 field = graphql_type.fields.get(name)
                 if field is None or not getattr(field.resolve, "__mo_lean__", False):
@@ -495,6 +497,7 @@ class _Completion:
                 )
                 attribute = getattr(field.resolve, "__mo_attribute__", None)
                 complete = self.completion(field.type, field_nodes)
-                plan.append((response_key, field.resolve, arguments, attribute, complete, id(field_nodes[0])))
+                kept = self.resolved.get(id(field_nodes[0]))
+                plan.append((response_key, field.resolve, arguments, attribute, complete, kept))
             self.plans[key] = plan
         return plan

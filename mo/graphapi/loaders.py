@@ -189,9 +189,9 @@ class Loaders:
         self._arrays = dialect == "postgresql"
         self._versions: dict[str, Loader[VersionKey, list[Record]]] = {}
         self._reverse: dict[tuple[str, str], Loader[ReverseKey, list[UUID]]] = {}
-        #: What a listing's prefetch resolved, for its completion: (field node id, parent id) -> value
+        #: What a listing's prefetch resolved, for its completion: field node id -> parent -> value
         #: (see mo.graphapi.fast); it refers to loaded versions, so it is forgotten with them.
-        self.resolved: dict[tuple[int, int], Any] = {}
+        self.resolved: dict[int, dict[Any, Any]] = {}
         #: (unit uuid, window) -> the versions of the unit and every unit above it
         self.ancestors: Loader[AncestorKey, Ancestry] = Loader(
             lambda keys: load_ancestries(self._execute, dialect, keys)  # type: ignore[arg-type]
