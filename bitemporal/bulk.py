@@ -37,8 +37,10 @@ class InsertPlan:
     columns: tuple[str, ...]
     processors: tuple[Processor | None, ...]
     names: tuple[str, ...] | None
+    arrays: bool = False
+    """The statement takes one array per column (``unnest``): ``parameters`` is one dict."""
 
-    def parameters(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
+    def parameters(self, rows: Sequence[Sequence[Any]]) -> Any:
         """The driver's parameters for ``rows`` (values in the order of ``columns``).
 
         A column's values repeat a lot (one registration time, a few days and
@@ -63,6 +65,9 @@ class InsertPlan:
                 elif known[0] is not type(value):  # equal, but may process differently (1, True)
                     known = (type(value), process(value))
                 row[index] = known[1]
+        if self.arrays:
+            assert self.names is not None
+            return {name: [row[index] for row in prepared] for index, name in enumerate(self.names)}
         if self.names is None:
             return [tuple(row) for row in prepared]
         names = self.names
@@ -83,6 +88,8 @@ def plan_insert(dialect: Dialect, table: Table, columns: Sequence[str]) -> Inser
 
 
 def _compile(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> InsertPlan:
+    if dialect.name == "postgresql" and dialect.paramstyle == "pyformat":
+        return _compile_unnest(dialect, table, columns)
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns), for_executemany=True)
     # The name each column's bound parameter got (escaped, if its name needed it).
     bound = {bind.key: name for bind, name in compiled.bind_names.items()}
@@ -99,10 +106,32 @@ def _compile(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> Insert
     return InsertPlan(compiled.string, columns, processors, names)
 
 
+def _compile_unnest(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> InsertPlan:
+    """PostgreSQL: one statement whatever the number of rows, each column bound as one array.
+
+    An executemany sends a statement per row (pipelined, but executed one by
+    one); ``INSERT ... SELECT * FROM unnest(...)`` is one statement, as a
+    hand-written bulk write would use (or ``COPY``, which SQLAlchemy's events and
+    statement counts would not see).
+    """
+    for name in columns:
+        table.c[name]  # noqa: B018 - a KeyError names an unknown column
+    quote = dialect.identifier_preparer.quote
+    names = tuple(f"c{index}" for index in range(len(columns)))
+    kinds = [dialect.type_compiler_instance.process(table.c[name].type) for name in columns]
+    arrays = ", ".join(f"CAST(%({name})s AS {kind}[])" for name, kind in zip(names, kinds, strict=True))
+    sql = (
+        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(c) for c in columns)}) "
+        f"SELECT * FROM unnest({arrays})"
+    )
+    processors = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns)
+    return InsertPlan(sql, columns, processors, names, arrays=True)
+
+
 async def insert_rows(
     conn: AsyncConnection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """Insert ``rows`` (values in the order of ``columns``) with one executemany."""
+    """Insert ``rows`` (values in the order of ``columns``) with one statement (an executemany on SQLite)."""
     if not rows:
         return
     plan = plan_insert(conn.dialect, table, columns)

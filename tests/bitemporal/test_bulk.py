@@ -75,12 +75,15 @@ def test_every_column_of_ours_can_be_planned_and_passes_null_through(dialect: Di
             assert process is None or process(None) is None, f"{table.name}.{column}"
 
 
-def test_plans_are_positional_for_sqlite_and_named_for_psycopg() -> None:
+def test_sqlite_takes_an_executemany_of_rows_and_postgresql_one_array_per_column() -> None:
     lite, pg = (plan_insert(dialect, PROBE, COLUMNS) for dialect in DIALECTS)
-    assert lite.names is None
-    assert lite.parameters(ROWS[1:2]) == [(None,) * len(COLUMNS)]
-    assert pg.names == COLUMNS
-    assert pg.parameters(ROWS[1:2]) == [dict.fromkeys(COLUMNS)]
+    assert lite.names is None and not lite.arrays
+    assert lite.parameters(ROWS[1:3])[0] == (None,) * len(COLUMNS)
+    assert pg.arrays and "unnest(" in pg.sql and "CAST(%(c0)s AS UUID[])" in pg.sql
+    assert pg.names is not None
+    arrays = pg.parameters(ROWS[1:3])
+    assert arrays[pg.names[0]] == [None, ROWS[2][0]]
+    assert arrays[pg.names[4]] == [None, ""]
 
 
 def test_a_plan_is_compiled_once_per_dialect_table_and_columns() -> None:
