@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from bitemporal.intervals import Interval, gaps
@@ -43,9 +44,12 @@ class Version:
         return Version(self.interval, {**self.values, **changes})
 
 
+_START = attrgetter("interval.start")
+
+
 def ordered(versions: Iterable[Version]) -> list[Version]:
     """Versions sorted by start; raises ``Overlap`` if any two overlap."""
-    result = sorted(versions, key=lambda v: v.interval.start)
+    result = sorted(versions, key=_START)
     for before, after in zip(result, result[1:], strict=False):
         if before.interval.overlaps(after.interval):
             raise Overlap(f"{before.interval} overlaps {after.interval}")
@@ -106,13 +110,15 @@ def diff(old: Sequence[Version], new: Sequence[Version]) -> tuple[list[Version],
     A version is kept when the other side has an equal one (same interval, same
     values); versions are matched by interval first, so this is linear.
     """
-    by_interval: dict[Interval, list[Version]] = {}
+    # Keyed by the bounds: a tuple of dates hashes in C, an Interval through its dataclass __hash__.
+    by_interval: dict[tuple[Any, Any], list[Version]] = {}
     for version in old:
-        by_interval.setdefault(version.interval, []).append(version)
+        by_interval.setdefault((version.interval.start, version.interval.end), []).append(version)
     kept: list[Version] = []
     inserted: list[Version] = []
     for version in new:
-        same = [v for v in by_interval.get(version.interval, ()) if v.values == version.values]
+        bounds = (version.interval.start, version.interval.end)
+        same = [v for v in by_interval.get(bounds, ()) if v.values == version.values]
         if same:
             kept.extend(same)
         else:
