@@ -183,4 +183,7 @@ def cpr_numbers(c: Compiler, t: Table, value: list[str], w: Window) -> ColumnEle
     """CPR numbers are encrypted at rest; they are matched through their keyed hash."""
     from mo.security.cpr import lookup_hash
 
-    return t.c.cpr_hash.in_([lookup_hash(number) for number in value]) if value else false()
+    if not value:
+        return false()
+    hashes = [lookup_hash(number) for number in value]
+    return t.c.cpr_hash.in_(bindparam(None, hashes, expanding=True, type_=t.c.cpr_hash.type))
