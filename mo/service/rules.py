@@ -149,8 +149,8 @@ async def read_validities(ctx: WriteContext, wanted: Mapping[str, Collection[UUI
                 )
             )
         query = parts[0] if len(parts) == 1 else union_all(*parts)
-        for row in await ctx.conn.execute(query):
-            found[(row.model, row.uuid)].append(Interval(row.valid_from, row.valid_to))
+        for name, uuid, first, last in await ctx.conn.execute(query):
+            found[(name, uuid)].append(Interval(first, last))
     for key, intervals in found.items():
         ctx.validity[key] = merge(intervals)
 
