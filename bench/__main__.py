@@ -423,6 +423,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gc", choices=("default", "off", "threshold"), default="default",
                         help="garbage collector during GraphQL requests (an experiment; see GC_MODE)")
     args = parser.parse_args(argv)
+    if argv is None:
+        # The service's allocator (``mo serve`` runs with the C library's malloc; mo.cli.with_malloc),
+        # for both the service and the baseline.
+        from mo.cli import with_malloc
+
+        with_malloc(sys.argv[1:], module="bench")
     global GC_MODE
     GC_MODE = args.gc
     if args.gc == "threshold":
@@ -430,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     report = asyncio.run(run(args))
     m = report["machine"]
     print(f"\nMO bench: size {report['size']} (seed {report['seed']}, {report['key']}), {m['date']}, "
-          f"commit {m['commit'][:12]}, gc {args.gc}")
+          f"commit {m['commit'][:12]}, gc {args.gc}, allocator {os.environ.get('PYTHONMALLOC', 'pymalloc')}")
     print(f"machine: {m['cpu']}, {m['nproc']} CPUs, {m['memory']}, load {m['load']}; Python {m['python']}, "
           f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}")
     d = report["dataset"]

@@ -7,6 +7,7 @@ import shutil
 import weakref
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 from uuid import uuid4
 
 import httpx
@@ -92,13 +93,19 @@ async def test_a_small_answer_is_not_followed_by_a_release(
 async def test_the_release_waits_for_the_last_request_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
     releases: list[None] = []
     monkeypatch.setattr(view, "release", lambda engine: releases.append(None))
-    engine = SimpleNamespace(dialect=SimpleNamespace(name="postgresql"), sync_engine=None)  # release() is replaced
+    disposed: list[None] = []
+
+    async def dispose() -> None:
+        disposed.append(None)
+
+    # release() is replaced
+    engine = SimpleNamespace(dialect=SimpleNamespace(name="postgresql"), sync_engine=None, dispose=dispose)
     monkeypatch.setattr(view, "_IN_FLIGHT", 1)
     await view.release_when_idle(engine)  # type: ignore[arg-type]
-    assert releases == [] and view._RELEASE_PENDING
+    assert releases == [] and disposed == [] and view._RELEASE_PENDING
     monkeypatch.setattr(view, "_IN_FLIGHT", 0)
     await view.release_when_idle(engine)  # type: ignore[arg-type]
-    assert releases == [None] and not view._RELEASE_PENDING
+    assert releases == [None] and disposed == [None] and not view._RELEASE_PENDING
 
 
 async def test_an_idle_sqlite_pool_is_reopened_on_release(
@@ -120,3 +127,75 @@ async def test_an_idle_sqlite_pool_is_reopened_on_release(
             assert (await conn.execute(select(facet.c.uuid))).all() == []
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("backend_engine", ["postgresql"], indirect=True)
+async def test_an_idle_postgresql_pool_is_reopened_on_release(engine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libpq keeps a receive buffer as large as the largest result a connection read."""
+    monkeypatch.setattr(view, "release", lambda engine: None)
+    async with engine.connect() as conn:
+        await conn.execute(select(facet.c.uuid))
+    pool = engine.pool
+    assert pool.checkedin() >= 1
+    await view.release_when_idle(engine)
+    assert engine.pool is not pool and engine.pool.checkedin() == 0
+    async with engine.connect() as conn:
+        await conn.execute(select(facet.c.uuid))
+
+
+def test_serve_runs_again_with_the_c_allocator(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mo import cli
+
+    calls: list[tuple[str, list[str], dict[str, str]]] = []
+
+    class Replaced(Exception):
+        pass
+
+    def execve(path: str, args: list[str], env: dict[str, str]) -> None:
+        calls.append((path, args, env))
+        raise Replaced
+
+    monkeypatch.setattr(cli.os, "execve", execve)
+    monkeypatch.delenv("PYTHONMALLOC", raising=False)
+    with pytest.raises(Replaced):
+        cli.with_malloc(["serve", "--port", "9999"])
+    path, args, env = calls[0]
+    assert args[1:] == ["-m", "mo", "serve", "--port", "9999"]
+    assert env["PYTHONMALLOC"] == "malloc"
+    monkeypatch.setenv("PYTHONMALLOC", "pymalloc")  # an explicit choice is kept
+    cli.with_malloc(["serve"])
+    assert len(calls) == 1
+
+
+def test_mo_serve_process_uses_the_c_allocator(tmp_path: Path) -> None:
+    """The real command: the process that answers runs with PYTHONMALLOC=malloc."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONMALLOC"}
+    env["MO_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'mo.sqlite'}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mo", "serve", "--upgrade", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=1):
+                    break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+        environment = Path(f"/proc/{process.pid}/environ").read_bytes().split(b"\0")
+        assert b"PYTHONMALLOC=malloc" in environment
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -206,10 +206,11 @@ async def release_when_idle(engine: AsyncEngine) -> None:
         _RELEASE_PENDING = True
         return
     _RELEASE_PENDING = False
-    if engine.dialect.name == "sqlite":
-        # An idle SQLite connection keeps its page cache and prepared statements
-        # (~10 MiB after a 10k page with L); reopening one takes a millisecond.
-        await engine.dispose()
+    # An idle connection keeps what the large answer made it hold: SQLite its page
+    # cache and prepared statements (~10 MiB after a 10k page with L), libpq a
+    # receive buffer as large as the largest result. Reopening one takes a few
+    # milliseconds, once, after an idle moment.
+    await engine.dispose()
     release(engine.sync_engine)
 
 
