@@ -423,12 +423,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gc", choices=("default", "off", "threshold"), default="default",
                         help="garbage collector during GraphQL requests (an experiment; see GC_MODE)")
     args = parser.parse_args(argv)
-    if argv is None:
-        # The service's allocator (``mo serve`` runs with the C library's malloc; mo.cli.with_malloc),
-        # for both the service and the baseline.
-        from mo.cli import with_malloc
-
-        with_malloc(sys.argv[1:], module="bench")
     global GC_MODE
     GC_MODE = args.gc
     if args.gc == "threshold":

@@ -78,8 +78,7 @@ def served(database_url: str, heavy: str, small: str = SMALL, units: str = UNITS
     (the 10k-person page) and after ``units`` (the unit list), in that order.
     """
     port = _free_port()
-    # as an operator starts it: without PYTHONMALLOC, which `mo serve` sets itself (mo.cli.with_malloc)
-    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONMALLOC"}, "MO_DATABASE_URL": database_url}
+    env = {**os.environ, "MO_DATABASE_URL": database_url}
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "mo", "serve", "--host", "127.0.0.1", "--port", str(port)],

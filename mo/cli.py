@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -220,25 +219,5 @@ def main(argv: list[str] | None = None) -> None:
         "cpr-rotate", help="re-encrypt every stored CPR number under the first key of MO_CPR_KEYS"
     ).set_defaults(run=_cpr_rotate)
     args = parser.parse_args(argv)
-    if args.command == "serve" and argv is None:
-        with_malloc(sys.argv[1:])
     sys.exit(args.run(args))
 
-
-def with_malloc(arguments: list[str], module: str = "mo") -> None:
-    """Run ``python -m <module>`` again, in place of this process, with CPython's small-object
-    allocator replaced by the C library's ``malloc`` (``PYTHONMALLOC=malloc``),
-    unless ``PYTHONMALLOC`` is set already (``pymalloc`` keeps CPython's default).
-
-    A large answer allocates some 20 MiB of short-lived objects. CPython's own
-    allocator can give an arena back only once every object in it is gone, and
-    the few that outlive a request pin many of them: the server stayed ~20 MiB
-    above its idle size after the largest answers. glibc's ``malloc_trim``
-    (``mo.memory``) returns freed pages wherever they are, so idle memory comes
-    back to within a few MiB of its size at start. The cost in speed is within
-    the benchmark's run-to-run spread (``bench/RESULTS.md``).
-    """
-    if "PYTHONMALLOC" in os.environ:
-        return
-    environment = {**os.environ, "PYTHONMALLOC": "malloc"}
-    os.execve(sys.executable, [sys.executable, "-m", module, *arguments], environment)
