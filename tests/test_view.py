@@ -75,3 +75,20 @@ async def test_a_write_is_seen_by_what_the_request_reads_after_it(gql: Client) -
     assert data["a"]["current"]["name"] == "first"
     assert len(data["a"]["current"]["ancestors"]) == 1
     assert data["b"]["current"] == {"name": "second", "ancestors": []}
+
+
+def test_answers_are_written_as_starlettes_json_would_write_them() -> None:
+    """orjson writes the same compact UTF-8 JSON as ``json.dumps`` with starlette's settings."""
+    import json
+
+    from mo.graphapi.view import GraphQLResponse, render
+
+    body = {
+        "data": {"persons": {"objects": [{"name": "Søren Ærø", "fraction": 0.5, "n": 3, "ok": True, "x": None}]}},
+        "errors": [{"message": "bad \"input\"\n", "path": ["a", 0]}],
+    }
+    expected = json.dumps(body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+    assert render(body) == expected
+    response = GraphQLResponse(body)
+    assert response.body == expected
+    assert response.headers["content-type"] == "application/json"
