@@ -235,9 +235,13 @@ class Loaders:
                 _versions_statement(model, registration_time is not None, self._arrays),
                 {"uuids": list(uuids.values()), "rt": registration_time, "start": span.start, "end": span.end},
             )
+            # versions of many objects share their bounds: one (immutable) Interval per pair
+            intervals: dict[tuple[Any, Any], Interval] = {}
             for row in rows:
                 uuid, start, end = row[0], row[1], row[2]
-                interval = Interval(start, end)
+                interval = intervals.get((start, end))
+                if interval is None:
+                    interval = intervals[(start, end)] = Interval(start, end)
                 values = dict(zip(fields, row[3:], strict=False))
                 for name in secret:
                     if values[name] is not None:
