@@ -208,7 +208,9 @@ async def prefetch(info: GraphQLResolveInfo, parents: list[Any]) -> None:
         (root_type, parents, node.selection_set) for node in info.field_nodes if node.selection_set is not None
     ]
     while level:
-        jobs: list[tuple[Awaitable[list[Any] | None], GraphQLObjectType, SelectionSetNode]] = []
+        #: (the prefetch, the child type, the field's node, the parents, the arguments, the field)
+        jobs: list[tuple[Awaitable[list[Any] | None], GraphQLObjectType, FieldNode, list[Any], dict[str, Any], Any]]
+        jobs = []
         for graphql_type, objects, selection_set in level:
             for node in _field_nodes(selection_set, graphql_type, info.fragments):
                 graphql_field = graphql_type.fields.get(node.name.value)
@@ -249,26 +251,21 @@ def _resolve_each(
     for the completion: by the field node's id (the node outlives the request), then
     by the parent itself (versions hash by identity, Responses by uuid and window,
     and equal ones have equal values). Returns the objects of the next level."""
-    children: list[Any] = []
+    values: list[Any] = []
     kept = resolved.setdefault(id(node), {})
     for parent in parents:
         try:
             value = fast(parent, info, arguments)
         except Exception:  # noqa: BLE001 - the completion meets it again and reports it
             continue
-        if value is SLOW or (type(value) not in _SYNC and inspect.isawaitable(value)):
-            if asyncio.iscoroutine(value):
-                value.close()
+        if value is SLOW or _dropped_if_awaitable(value):
             continue
         try:
             kept[parent] = value
         except TypeError:  # an unhashable parent: the completion resolves it again
             pass
-        if type(value) is list:
-            children.extend([item for item in value if item is not None])
-        elif value is not None:
-            children.append(value)
-    return children
+        values.append(value)
+    return list(_flat(values))
 
 
 def _field_nodes(
@@ -370,6 +367,16 @@ Plan = list[tuple[str, Any, dict[str, Any], str | None, Complete | str, dict[Any
 _SYNC = frozenset({str, int, float, bool, type(None), list, dict, UUID, Record, datetime, date})
 
 
+def _dropped_if_awaitable(value: Any) -> bool:
+    """Whether a lean resolver's ``value`` must be awaited (a coroutine is closed unawaited):
+    the one-pass paths cannot wait, so the caller leaves the field to graphql-core."""
+    if type(value) in _SYNC or not inspect.isawaitable(value):
+        return False
+    if asyncio.iscoroutine(value):
+        value.close()
+    return True
+
+
 class _Completion:
     def __init__(self, info: GraphQLResolveInfo) -> None:
         self.info = _LeanInfo(info.context)
@@ -465,9 +472,7 @@ class _Completion:
                     value = resolve(source, info, **arguments)
                 except Exception as error:  # noqa: BLE001 - graphql-core reports it, on its own path
                     raise _Abort from error
-                if type(value) not in _SYNC and (asyncio.iscoroutine(value) or isinstance(value, asyncio.Future)):
-                    if asyncio.iscoroutine(value):
-                        value.close()
+                if _dropped_if_awaitable(value):
                     raise _Abort
             result[key] = complete(value)  # type: ignore[operator]
         return result

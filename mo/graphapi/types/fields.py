@@ -252,7 +252,8 @@ class RelList:
             return listed(source) if type(source) is Record and no_arguments(arguments) else SLOW
 
         async def page_prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
-            return [listed(p) for p in parents if type(p) is Record] if no_arguments(arguments) else None
+            # nothing to load: the values come from ``page_fast`` (mo.graphapi.fast.prefetch)
+            return [] if no_arguments(arguments) else None
 
         def old_fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
             if type(source) is not Record or not no_arguments(arguments):
@@ -272,11 +273,10 @@ class RelList:
         async def old_prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
             if not no_arguments(arguments):
                 return None
-            items = [item for p in parents if type(p) is Record for item in listed(p).objects]
-            if responses:
-                return items
-            found = await context(info).loaders.versions(target).load_many([(i.uuid, i.window) for i in items])
-            return [version for versions in found for version in versions]
+            if not responses:
+                items = [item for p in parents if type(p) is Record for item in listed(p).objects]
+                await context(info).loaders.versions(target).load_many([(i.uuid, i.window) for i in items])
+            return []  # the values come from ``old_fast``
 
         lean(page, page_fast, page_prefetch)
         lean(old, old_fast, old_prefetch)
