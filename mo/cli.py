@@ -220,4 +220,3 @@ def main(argv: list[str] | None = None) -> None:
     ).set_defaults(run=_cpr_rotate)
     args = parser.parse_args(argv)
     sys.exit(args.run(args))
-

@@ -72,15 +72,11 @@ class _Planner:
         key = type_ if _hashable(type_) else id(type_)
         found = self.plans.get(key)
         if found is None:
-            # A placeholder first: input types may refer to themselves.
-            self.plans[key] = lambda value: found_late(value)
-            built = self._build(type_)
-            self.plans[key] = built
-
-            def found_late(value: Any, built: Plan = built) -> Any:
-                return built(value)
-
-            found = built
+            # Input types may refer to themselves: while the plan is built, what asks
+            # for it gets one that looks the finished plan up when it runs.
+            plans = self.plans
+            plans[key] = lambda value: plans[key](value)
+            found = plans[key] = self._build(type_)
         return found
 
     def _fallback(self, type_: Any) -> Plan:
