@@ -80,6 +80,16 @@ DOCUMENTS: list[tuple[str, dict[str, Any]]] = [
         "engagements @include(if: $more) { user_key } } } } }",
         {"more": True},
     ),
+    (  # one field under several nodes, each reading other values of the versions (loaded pruned)
+        "{ persons { objects { current { engagements { user_key } } ...E current { given_name } } } }"
+        " fragment E on EmployeeResponse { current { engagements { org_unit_uuid job_function_uuid "
+        "org_unit { name } } surname } }",
+        {},
+    ),
+    (  # a field whose reads are unknown (is_primary) beside declared ones
+        "{ engagements { objects { current { user_key is_primary person { given_name name } } } } }",
+        {},
+    ),
 ]
 
 

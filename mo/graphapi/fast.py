@@ -26,6 +26,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextvars import ContextVar
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -40,6 +41,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLField,
     GraphQLID,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -47,6 +49,7 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLString,
+    GraphQLUnionType,
     InlineFragmentNode,
     SelectionSetNode,
     Undefined,
@@ -69,14 +72,32 @@ Fast = Callable[[Any, GraphQLResolveInfo, dict[str, Any]], Any]
 Prefetch = Callable[[GraphQLResolveInfo, list[Any], dict[str, Any]], Awaitable[list[Any] | None]]
 
 
-def lean(resolver: Callable[..., Any], fast: Fast, prefetch: Prefetch | None = None) -> None:
+def lean(
+    resolver: Callable[..., Any], fast: Fast, prefetch: Prefetch | None = None, reads: tuple[str, ...] | None = None
+) -> None:
     """Declare ``fast`` (and ``prefetch``) for the strawberry resolver function ``resolver``
-    (or the function of a strawberry field)."""
+    (or the function of a strawberry field).
+
+    ``reads`` names the values the field reads of a version (``Record.values``);
+    None if unknown. A listing loads only the values its selection reads, when every
+    field selected of a version declares them (see ``demand``).
+
+    ``fast`` and ``prefetch`` functions marked ``pruned`` (see ``pruned``) take the
+    columns to load as a last argument."""
     base = getattr(resolver, "base_resolver", None)
     if base is not None:
         resolver = base.wrapped_func
     resolver.__mo_fast__ = fast  # type: ignore[attr-defined]
     resolver.__mo_prefetch__ = prefetch  # type: ignore[attr-defined]
+    resolver.__mo_reads__ = reads  # type: ignore[attr-defined]
+
+
+def pruned(fast: Fast, prefetch: Prefetch) -> tuple[Fast, Prefetch]:
+    """Mark a field's lean pair as giving versions loaded with the columns passed to
+    them as a last argument, ``columns`` (None: all columns)."""
+    fast.__mo_pruned__ = True  # type: ignore[attr-defined]
+    prefetch.__mo_pruned__ = True  # type: ignore[attr-defined]
+    return fast, prefetch
 
 
 def no_arguments(arguments: dict[str, Any]) -> bool:
@@ -109,8 +130,12 @@ def install(schema: Any) -> None:
             fast = getattr(resolver.wrapped_func, "__mo_fast__", None)
             if fast is not None:
                 graphql_field.resolve = _with_fallback(
-                    fast, graphql_field.resolve, getattr(resolver.wrapped_func, "__mo_prefetch__", None)
+                    fast,
+                    graphql_field.resolve,
+                    getattr(resolver.wrapped_func, "__mo_prefetch__", None),
+                    get_named_type(graphql_field.type).name,
                 )
+                graphql_field.resolve.__mo_reads__ = resolver.wrapped_func.__mo_reads__
 
 
 def _attribute(name: str, graphql_field: GraphQLField) -> Callable[..., Any]:
@@ -123,6 +148,7 @@ def _attribute(name: str, graphql_field: GraphQLField) -> Callable[..., Any]:
 
     resolve.__mo_lean__ = True  # type: ignore[attr-defined]
     resolve.__mo_attribute__ = name  # type: ignore[attr-defined]
+    resolve.__mo_reads__ = (name,)  # type: ignore[attr-defined]
 
     if isinstance(get_named_type(graphql_field.type), GraphQLObjectType):
 
@@ -133,12 +159,26 @@ def _attribute(name: str, graphql_field: GraphQLField) -> Callable[..., Any]:
     return resolve
 
 
-def _with_fallback(fast: Fast, slow: Callable[..., Any] | None, prefetch: Prefetch | None) -> Callable[..., Any]:
+def _with_fallback(
+    fast: Fast, slow: Callable[..., Any] | None, prefetch: Prefetch | None, returns: str
+) -> Callable[..., Any]:
+    """The field's resolver: ``fast``, else strawberry's ``slow`` one. A ``pruned``
+    ``fast`` reads the versions loaded with the columns the document reads of the
+    type it ``returns`` (as the listing's prefetch loaded them)."""
     assert slow is not None
 
-    def resolve(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
-        result = fast(source, info, arguments)
-        return slow(source, info, **arguments) if result is SLOW else result
+    if getattr(fast, "__mo_pruned__", False):
+
+        def resolve(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
+            columns = demand(info.schema, info.operation, info.fragments).get(returns)
+            result = fast(source, info, arguments, columns)  # type: ignore[call-arg]
+            return slow(source, info, **arguments) if result is SLOW else result
+
+    else:
+
+        def resolve(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
+            result = fast(source, info, arguments)
+            return slow(source, info, **arguments) if result is SLOW else result
 
     resolve.__mo_prefetch__ = prefetch  # type: ignore[attr-defined]
     resolve.__mo_fast__ = fast  # type: ignore[attr-defined]
@@ -207,9 +247,20 @@ async def prefetch(info: GraphQLResolveInfo, parents: list[Any]) -> None:
     level: list[tuple[GraphQLObjectType, list[Any], SelectionSetNode]] = [
         (root_type, parents, node.selection_set) for node in info.field_nodes if node.selection_set is not None
     ]
+    reads = demand(info.schema, info.operation, info.fragments)
     while level:
-        #: (the prefetch, the child type, the field's node, the parents, the arguments, the field)
-        jobs: list[tuple[Awaitable[list[Any] | None], GraphQLObjectType, FieldNode, list[Any], dict[str, Any], Any]]
+        #: (the prefetch, the child type, the field's node, the parents, the arguments, the field, the columns)
+        jobs: list[
+            tuple[
+                Awaitable[list[Any] | None],
+                GraphQLObjectType,
+                FieldNode,
+                list[Any],
+                dict[str, Any],
+                Any,
+                frozenset[str] | None,
+            ]
+        ]
         jobs = []
         for graphql_type, objects, selection_set in level:
             for node in _field_nodes(selection_set, graphql_type, info.fragments):
@@ -224,19 +275,108 @@ async def prefetch(info: GraphQLResolveInfo, parents: list[Any]) -> None:
                     arguments = get_argument_values(graphql_field, node, variables)
                 except Exception:  # noqa: BLE001 - the resolver reports bad arguments
                     continue
-                jobs.append((fetch(info, objects, arguments), child_type, node, objects, arguments, graphql_field))
+                if getattr(fetch, "__mo_pruned__", False):
+                    columns = reads.get(child_type.name)
+                    job = fetch(info, objects, arguments, columns)
+                else:
+                    columns, job = None, fetch(info, objects, arguments)
+                jobs.append((job, child_type, node, objects, arguments, graphql_field, columns))
         if not jobs:
             return
         found = await asyncio.gather(*(job[0] for job in jobs), return_exceptions=True)
         level = []
-        for (_, child_type, node, objects, arguments, graphql_field), children in zip(jobs, found, strict=True):
+        for job, children in zip(jobs, found, strict=True):
+            _, child_type, node, objects, arguments, graphql_field, columns = job
             if not isinstance(children, list):
                 continue
             fast = getattr(graphql_field.resolve, "__mo_fast__", None)
             if fast is not None:
+                if getattr(fast, "__mo_pruned__", False):
+                    fast = partial(_with_columns, fast, columns)
                 children = _resolve_each(resolved, fast, info, node, objects, arguments)
             if children:
                 level.append((child_type, children, node.selection_set))
+
+
+def _with_columns(fast: Fast, columns: frozenset[str] | None, source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+    return fast(source, info, arguments, columns)  # type: ignore[call-arg]
+
+
+#: (id(schema), id(operation)) -> (the operation, what its selections read of each object type);
+#: see ``demand``
+_DEMANDS: dict[tuple[int, int], tuple[Any, dict[str, frozenset[str] | None]]] = {}
+
+
+def demand(schema: Any, operation: Any, fragments: Any) -> dict[str, frozenset[str] | None]:
+    """What the selections of ``operation`` read of the versions of each object type:
+    type name -> the ``Record.values`` the fields selected anywhere in the document
+    on that type declare they read (``lean``), or None if a selected field's reads
+    are unknown. Fragments on interfaces and unions count for each possible type,
+    and fields under ``@skip``/``@include`` count too (more is never wrong).
+
+    Taken over the whole document and by type, not by field node: graphql-core
+    merges fields of the same name, so a version may be completed under any of the
+    selections on its type. Cached per schema and operation (the parsed document
+    is cached and reused across requests; the entry holds the operation, so its id
+    is not reused, and the schema lives as long as the process).
+    """
+    key = (id(schema), id(operation))
+    found = _DEMANDS.get(key)
+    if found is not None and found[0] is operation:
+        return found[1]
+    reads: dict[str, set[str] | None] = {}
+    seen: set[tuple[str, int]] = set()
+
+    def visit(graphql_type: Any, selection_set: SelectionSetNode) -> None:
+        if isinstance(graphql_type, GraphQLObjectType):
+            types = [graphql_type]
+        elif isinstance(graphql_type, (GraphQLInterfaceType, GraphQLUnionType)):
+            types = list(schema.get_possible_types(graphql_type))
+        else:
+            return
+        for concrete in types:
+            key = (concrete.name, id(selection_set))
+            if key in seen:
+                continue
+            seen.add(key)
+            for node in _all_field_nodes(selection_set, fragments):
+                name = node.name.value
+                if name.startswith("__"):
+                    continue
+                field = concrete.fields.get(name)
+                if field is None:  # a fragment on another type's field
+                    continue
+                declared = getattr(field.resolve, "__mo_reads__", None)
+                if declared is None:
+                    reads[concrete.name] = None
+                elif concrete.name not in reads:
+                    reads[concrete.name] = set(declared)
+                elif (names := reads[concrete.name]) is not None:
+                    names.update(declared)
+                if node.selection_set is not None:
+                    visit(get_named_type(field.type), node.selection_set)
+
+    root = schema.get_root_type(operation.operation)
+    if root is not None:
+        visit(root, operation.selection_set)
+    result = {name: None if names is None else frozenset(names) for name, names in reads.items()}
+    if len(_DEMANDS) >= 256:
+        _DEMANDS.clear()
+    _DEMANDS[key] = (operation, result)
+    return result
+
+
+def _all_field_nodes(selection_set: SelectionSetNode, fragments: Any) -> Iterator[FieldNode]:
+    """Every field node of ``selection_set``, through all its fragments whatever their type."""
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _all_field_nodes(selection.selection_set, fragments)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                yield from _all_field_nodes(fragment.selection_set, fragments)
 
 
 def _resolve_each(
@@ -334,10 +474,13 @@ class _Abort(Exception):
 class _LeanInfo:
     """What lean resolvers read of their ``info``."""
 
-    __slots__ = ("context",)
+    __slots__ = ("context", "schema", "operation", "fragments")
 
-    def __init__(self, context: Any) -> None:
-        self.context = context
+    def __init__(self, info: GraphQLResolveInfo) -> None:
+        self.context = info.context
+        self.schema = info.schema
+        self.operation = info.operation
+        self.fragments = info.fragments
 
 
 def precomplete(info: GraphQLResolveInfo, value: Any) -> Any:
@@ -379,7 +522,7 @@ def _dropped_if_awaitable(value: Any) -> bool:
 
 class _Completion:
     def __init__(self, info: GraphQLResolveInfo) -> None:
-        self.info = _LeanInfo(info.context)
+        self.info = _LeanInfo(info)
         self.fragments = info.fragments
         variables = info.variable_values
         if not isinstance(variables, VariableValues):

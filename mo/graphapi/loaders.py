@@ -152,18 +152,17 @@ def _one_of(column: Any, name: str, array: bool) -> ColumnElement[bool]:
 
 
 @cache
-def _versions_statement(model: str, at_registration_time: bool, array: bool) -> Select[Any]:
-    """Versions of ``:uuids`` (built once per model: building a statement costs more than running it)."""
+def _versions_statement(model: str, fields: tuple[str, ...], at_registration_time: bool, array: bool) -> Select[Any]:
+    """Versions of ``:uuids`` with the columns ``fields`` (built once per model and
+    fields: building a statement costs more than running it)."""
     table = TABLES[model]
     # secret fields as stored (ciphertext), for Sealed: decrypted only when shown
     secret = MODELS[model].secret_fields
-    fields = (
-        type_coerce(table.c[name], Text()).label(name) if name in secret else table.c[name]
-        for name in MODELS[model].field_names
+    columns = (
+        type_coerce(table.c[name], Text()).label(name) if name in secret else table.c[name] for name in fields
     )
-    columns = [table.c.uuid, table.c.valid_from, table.c.valid_to, *fields]
     return (
-        select(*columns)
+        select(table.c.uuid, table.c.valid_from, table.c.valid_to, *columns)
         .where(_one_of(table.c.uuid, "uuids", array), *_bounds(table, at_registration_time))
         .order_by(table.c.uuid, table.c.valid_from)
     )
@@ -187,7 +186,10 @@ class Loaders:
     def __init__(self, execute: Execute, dialect: str = "sqlite") -> None:
         self._execute = execute
         self._arrays = dialect == "postgresql"
-        self._versions: dict[str, Loader[VersionKey, list[Record]]] = {}
+        #: by model and the columns asked for (None: all); see ``versions``
+        self._versions: dict[tuple[str, frozenset[str] | None], Loader[VersionKey, list[Record]]] = {}
+        #: by model and the model's fields those columns keep, so that equal prunings share a loader
+        self._pruned: dict[tuple[str, tuple[str, ...]], Loader[VersionKey, list[Record]]] = {}
         self._reverse: dict[tuple[str, str], Loader[ReverseKey, list[UUID]]] = {}
         #: What a listing's prefetch resolved, for its completion: field node id -> parent -> value
         #: (see mo.graphapi.fast); it refers to loaded versions, so it is forgotten with them.
@@ -199,16 +201,27 @@ class Loaders:
 
     def clear(self) -> None:
         """Forget everything read so far: after a write in the same request, or at its end."""
-        for loader in (*self._versions.values(), *self._reverse.values(), self.ancestors):
+        for loader in (*self._pruned.values(), *self._reverse.values(), self.ancestors):
             loader.clear()
         self.resolved.clear()
 
-    def versions(self, model: str) -> Loader[VersionKey, list[Record]]:
-        """(uuid, window) -> the object's versions overlapping the window, by start."""
-        loader = self._versions.get(model)
+    def versions(self, model: str, columns: frozenset[str] | None = None) -> Loader[VersionKey, list[Record]]:
+        """(uuid, window) -> the object's versions overlapping the window, by start.
+
+        With ``columns``, the versions hold only those of the model's fields (the
+        others are not read): for a selection known to show no more, see
+        ``mo.graphapi.fast.prefetch``. Such versions come from a loader of their own,
+        so code that asks without ``columns`` always gets whole versions.
+        """
+        loader = self._versions.get((model, columns))
         if loader is None:
-            loader = Loader(lambda keys: self._load_versions(model, keys))
-            self._versions[model] = loader
+            every = MODELS[model].field_names
+            fields = every if columns is None else tuple(name for name in every if name in columns)
+            loader = self._pruned.get((model, fields))
+            if loader is None:
+                loader = Loader(lambda keys: self._load_versions(model, fields, keys))
+                self._pruned[(model, fields)] = loader
+            self._versions[(model, columns)] = loader
         return loader
 
     def reverse(self, model: str, field: str) -> Loader[ReverseKey, list[UUID]]:
@@ -219,9 +232,10 @@ class Loaders:
             self._reverse[(model, field)] = loader
         return loader
 
-    async def _load_versions(self, model: str, keys: Sequence[VersionKey]) -> list[list[Record]]:
-        fields = MODELS[model].field_names
-        secret = MODELS[model].secret_fields
+    async def _load_versions(
+        self, model: str, fields: tuple[str, ...], keys: Sequence[VersionKey]
+    ) -> list[list[Record]]:
+        secret = [name for name in MODELS[model].secret_fields if name in fields]
         results: list[list[Record]] = [[] for _ in keys]
         for registration_time, group in _by_registration_time(keys, results).items():
             # keyed by the uuid's int: hashed in C
@@ -232,7 +246,7 @@ class Loaders:
                 uuids[uuid.int] = uuid
             span = span_of([window for (_, window), _ in group])
             rows = await self._execute(
-                _versions_statement(model, registration_time is not None, self._arrays),
+                _versions_statement(model, fields, registration_time is not None, self._arrays),
                 {"uuids": list(uuids.values()), "rt": registration_time, "start": span.start, "end": span.end},
             )
             # versions of many objects share their bounds: one (immutable) Interval per pair

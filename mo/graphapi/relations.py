@@ -15,7 +15,7 @@ from bitemporal import Interval
 from mo.db.tables import TABLES
 from mo.graphapi.collection import PagedValue, PageInfoValue, collection
 from mo.graphapi.context import context
-from mo.graphapi.fast import SLOW, Fast, Prefetch, no_arguments
+from mo.graphapi.fast import SLOW, Fast, Prefetch, no_arguments, pruned
 from mo.graphapi.loaders import MISSING
 from mo.graphapi.records import Record, ResponseValue
 from mo.graphapi.window import Window
@@ -111,14 +111,14 @@ def target_versions(model: str, column: str, many: bool, required: bool) -> tupl
     """A forward relation's deprecated field: the target's representative version
     (in a list when ``many``); see ``to_versions`` and ``to_version``."""
 
-    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+    def fast(source: Any, info: Any, arguments: dict[str, Any], columns: frozenset[str] | None = None) -> Any:
         if type(source) is not Record or not no_arguments(arguments):
             return SLOW
         target = source.values.get(column)
         if target is None:
             return ([] if required else None) if many else None
         window = source.relation_window
-        found = info.context.loaders.versions(model).peek((target, window))
+        found = info.context.loaders.versions(model, columns).peek((target, window))
         if found is MISSING:
             return SLOW
         chosen = representative(found, window)
@@ -126,13 +126,15 @@ def target_versions(model: str, column: str, many: bool, required: bool) -> tupl
             return [] if chosen is None else [chosen]
         return SLOW if chosen is None and required else chosen
 
-    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+    async def prefetch(
+        info: Any, parents: list[Any], arguments: dict[str, Any], columns: frozenset[str] | None = None
+    ) -> list[Any] | None:
         if not no_arguments(arguments):
             return None
-        await context(info).loaders.versions(model).load_many(_window_keys(parents, column))
+        await context(info).loaders.versions(model, columns).load_many(_window_keys(parents, column))
         return []  # the values come from ``fast`` (mo.graphapi.fast.prefetch)
 
-    return fast, prefetch
+    return pruned(fast, prefetch)
 
 
 def target_response(column: str) -> tuple[Fast, Prefetch]:
@@ -180,21 +182,23 @@ def referring_page(model: str, column: str) -> tuple[Fast, Prefetch]:
 def referring_version_list(model: str, column: str) -> tuple[Fast, Prefetch]:
     """A reverse relation's deprecated field: the referring objects' versions; see ``referring_versions``."""
 
-    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+    def fast(source: Any, info: Any, arguments: dict[str, Any], columns: frozenset[str] | None = None) -> Any:
         uuids, window = _referring_uuids(info, source, model, column, arguments)
         if uuids is SLOW:
             return SLOW
-        loader = info.context.loaders.versions(model)
+        loader = info.context.loaders.versions(model, columns)
         keys = [(uuid, window) for uuid in uuids]
         found = [loader.peek(key) for key in keys]
         return SLOW if MISSING in found else representatives(keys, found)
 
-    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+    async def prefetch(
+        info: Any, parents: list[Any], arguments: dict[str, Any], columns: frozenset[str] | None = None
+    ) -> list[Any] | None:
         if not no_arguments(arguments):
             return None
         referring_ = await _load_referring(info, parents, model, column)
         keys = [(uuid, window) for uuids, window in referring_ for uuid in uuids]
-        await context(info).loaders.versions(model).load_many(keys)
+        await context(info).loaders.versions(model, columns).load_many(keys)
         return []
 
-    return fast, prefetch
+    return pruned(fast, prefetch)

@@ -19,7 +19,7 @@ from strawberry.types import Info
 from bitemporal import Interval
 from mo.db.tables import registrations
 from mo.graphapi.context import context
-from mo.graphapi.fast import SLOW, Fast, Prefetch, lean
+from mo.graphapi.fast import SLOW, Fast, Prefetch, lean, pruned
 from mo.graphapi.filters.inputs import ModelsUuidsBoundRegistrationFilter
 from mo.graphapi.loaders import MISSING
 from mo.graphapi.records import Record, ResponseValue
@@ -167,9 +167,9 @@ def response_types(model: str, version: type, name: str, title: str) -> tuple[ty
         ) -> list[version]:  # type: ignore[valid-type]
             return await validities_in(info, self.uuid, start, end, registration_time, _window_of(self))
 
-        lean(current, *_lean_versions(model, _current_of, first=True))
-        lean(validities, *_lean_versions(model, _validities_of, first=False))
-        lean(objects, *_lean_versions(model, _validities_of, first=False))
+        lean(current, *_lean_versions(model, _current_of, first=True), reads=())
+        lean(validities, *_lean_versions(model, _validities_of, first=False), reads=())
+        lean(objects, *_lean_versions(model, _validities_of, first=False), reads=())
 
         @strawberry.field(description=f"The registrations of the {title}, newest first.")
         async def registrations(
@@ -219,18 +219,20 @@ def _lean_versions(model: str, key: LeanKey, first: bool) -> tuple[Fast, Prefetc
     def pick(found: list[Record]) -> Any:
         return (found[0] if found else None) if first else found
 
-    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+    def fast(source: Any, info: Any, arguments: dict[str, Any], columns: frozenset[str] | None = None) -> Any:
         if type(source) is not ResponseValue:
             return SLOW
-        found = info.context.loaders.versions(model).peek(key(info, source, arguments))
+        found = info.context.loaders.versions(model, columns).peek(key(info, source, arguments))
         return SLOW if found is MISSING else pick(found)
 
-    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+    async def prefetch(
+        info: Any, parents: list[Any], arguments: dict[str, Any], columns: frozenset[str] | None = None
+    ) -> list[Any] | None:
         keys = [key(info, parent, arguments) for parent in parents if type(parent) is ResponseValue]
-        await context(info).loaders.versions(model).load_many(keys)
+        await context(info).loaders.versions(model, columns).load_many(keys)
         return []  # the values come from ``fast`` (mo.graphapi.fast.prefetch)
 
-    return fast, prefetch
+    return pruned(fast, prefetch)
 
 
 def _current_of(info: Any, source: ResponseValue, arguments: dict[str, Any]) -> tuple[UUID, Window]:

@@ -103,7 +103,7 @@ class Rel:
         def resolve(self: Any) -> Any:
             return to_response(_rec(self), column)
 
-        lean(resolve, *relations.target_response(column))
+        lean(resolve, *relations.target_response(column), reads=(column,))
         kind = lazy_type(self.target, "Response")
         return _field(resolve, {"return": kind if self.required else Optional[kind]}, self.description, None)  # noqa: UP045
 
@@ -120,7 +120,7 @@ class Rel:
             return await to_version(info, record, target, column, required=self_required)
 
         self_required = self.old_required
-        lean(resolve, *relations.target_versions(target, column, many, self_required))
+        lean(resolve, *relations.target_versions(target, column, many, self_required), reads=(column,))
         kind = lazy_type(target)
         returned = list[kind] if many else kind  # type: ignore[valid-type]
         if not self.old_required:
@@ -133,7 +133,11 @@ def uuid_of(column: str, description: str, required: bool, replacement: str) -> 
     def resolve(self: Any) -> Any:
         return _rec(self).values.get(column)
 
-    lean(resolve, lambda source, info, arguments: source.values.get(column) if type(source) is Record else SLOW)
+    lean(
+        resolve,
+        lambda source, info, arguments: source.values.get(column) if type(source) is Record else SLOW,
+        reads=(column,),
+    )
     kind = UUID if required else Optional[UUID]  # noqa: UP045
     return _field(resolve, {"return": kind}, description, UUID_DEPRECATION.format(f"{replacement} {{uuid}}"))
 
@@ -142,7 +146,11 @@ def uuid_list(column: str, description: str, replacement: str) -> StrawberryFiel
     def resolve(self: Any) -> Any:
         return list(_rec(self).values.get(column) or [])
 
-    lean(resolve, lambda source, info, arguments: list(source.values.get(column) or []) if type(source) is Record else SLOW)
+    lean(
+        resolve,
+        lambda source, info, arguments: list(source.values.get(column) or []) if type(source) is Record else SLOW,
+        reads=(column,),
+    )
     return _field(resolve, {"return": list[UUID]}, description, UUID_DEPRECATION.format(f"{replacement} {{uuid}}"))
 
 
@@ -150,7 +158,7 @@ def constant_type(value: str) -> StrawberryField:
     def resolve(self: Any) -> str:
         return value
 
-    lean(resolve, lambda source, info, arguments: value)
+    lean(resolve, lambda source, info, arguments: value, reads=())
     return _field(resolve, {"return": str}, f"Always `{value}`.", TYPE_DEPRECATION)
 
 
@@ -175,8 +183,8 @@ class Reverse:
         async def versions(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
             return await referring_versions(info, _rec(self), model, column, filter, limit, cursor)
 
-        lean(page, *relations.referring_page(model, column))
-        lean(versions, *relations.referring_version_list(model, column))
+        lean(page, *relations.referring_page(model, column), reads=())
+        lean(versions, *relations.referring_version_list(model, column), reads=())
         response_name = self.response_name or f"{self.name}_response"
         result = {
             response_name: _field(
@@ -278,8 +286,8 @@ class RelList:
                 await context(info).loaders.versions(target).load_many([(i.uuid, i.window) for i in items])
             return []  # the values come from ``old_fast``
 
-        lean(page, page_fast, page_prefetch)
-        lean(old, old_fast, old_prefetch)
+        lean(page, page_fast, page_prefetch, reads=(column,))
+        lean(old, old_fast, old_prefetch, reads=(column,))
         args = _paging_args(self.filter_name)
         old_type = lazy_type(target, "Response") if responses else lazy_type(target)
         return {
