@@ -12,6 +12,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_
 
 from mo.config import sqlite_path
 from mo.db import inline_sqlite, uuid_arrays
@@ -94,9 +95,13 @@ def _sqlite_transactions(engine: AsyncEngine) -> None:
     def on_begin(conn: Any) -> None:
         options = conn.get_execution_options()
         if options.get(WRITE):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # One hop to the worker thread for the lock wait; the statements then run inline.
+            await_(conn.connection.driver_connection.begin_write())
         elif options.get(SNAPSHOT):
-            conn.connection.driver_connection.begin_snapshot()
+            driver = conn.connection.driver_connection
+            if driver.worker_behind:
+                await_(driver.settle())
+            driver.begin_snapshot()
         else:
             conn.exec_driver_sql("BEGIN")
 

@@ -1,9 +1,10 @@
-"""An aiosqlite connection whose read-only snapshots run on the event loop's thread.
+"""An aiosqlite connection whose read snapshots and write transactions run on the event loop's thread.
 
 aiosqlite runs every call of a connection on that connection's worker thread: a
 statement costs four round trips between threads (cursor, execute, fetch, close)
 and a read transaction three more. For a small lookup those hops, not SQLite,
-are the time: ~0.3 ms per statement against a few microseconds of SQL.
+are the time: ~0.3 ms per statement against a few microseconds of SQL; under
+load (other threads wanting the CPU) a hop can take longer than the statement.
 
 A read in WAL mode never waits for a lock: readers see the snapshot of their
 first read and writers append to the WAL beside them. So a read-only snapshot
@@ -11,25 +12,47 @@ can call sqlite3 directly, inline, and only pays SQLite's own time.
 :meth:`SnapshotConnection.begin_snapshot` starts such a transaction (``BEGIN``
 plus ``PRAGMA query_only``, so that a write inside it fails at once instead of
 waiting for the write lock on the loop's thread); its commit or rollback ends it.
-Everything else - connecting, pragmas, and above all writers, whose
-``BEGIN IMMEDIATE`` waits up to ``busy_timeout`` for the write lock - stays on
-the worker thread, exactly as plain aiosqlite does.
 
-The trade-off: while an inline statement runs, the event loop waits. A lookup
-takes microseconds, but a statement that reads thousands of rows would stall
-every other request for its SQL time. Two cheap guards keep the large ones off
-the loop: a statement with more than :data:`INLINE_PARAMETERS` bound values (a
-batch over many keys) runs on the worker thread, and a result is fetched inline
-only up to :data:`INLINE_ROWS` rows, the rest on the worker thread. What remains
-inline is a statement's first step, which for a sorted or aggregated result can
-be the whole query.
+A writer waits once: its ``BEGIN IMMEDIATE`` takes the database's write lock, and
+may wait up to ``busy_timeout`` for it, so :meth:`SnapshotConnection.begin_write`
+sends it from the worker thread. Once it holds the lock nothing else in WAL mode
+makes its statements wait (readers never block a writer, and no other writer
+can start), so they run inline too. Its ``COMMIT`` goes back to the worker: a
+commit may run the automatic WAL checkpoint, which copies pages into the
+database file and syncs it. A rollback only drops the transaction's WAL frames
+and runs inline. Connecting and pragmas stay on the worker thread, as in plain
+aiosqlite.
+
+The trade-off: while an inline statement runs, the event loop waits for SQLite's
+own time. A lookup takes microseconds, but a statement that reads thousands of
+rows would stall every other request for its SQL time. Cheap guards keep the
+large ones off the loop: a statement with more than :data:`INLINE_PARAMETERS`
+bound values (a batch over many keys) runs on the worker thread, a result is
+fetched inline only up to :data:`INLINE_ROWS` rows, the rest on the worker
+thread. What remains inline is a statement's first step, which for a sorted or
+aggregated result can be the whole query.
+
+A writer's statements are bounded too, more loosely: :data:`INLINE_WRITE_PARAMETERS`
+bound values, and an ``executemany`` of up to :data:`INLINE_WRITE_ROWS` rows.
+Unbounded, a bulk import of thousands of objects would stall the loop for all
+of its SQL time. But while a writer holds the lock every other writer waits for
+it whichever thread runs its statements, so there is less to gain by leaving the
+loop free, and a bulk write of a few hundred objects (a few milliseconds of
+SQLite per statement, ~0.5 ms of hops per statement under load) is better off
+inline. The bounds keep any one inline write statement to a few milliseconds.
+
+Cancellation: a caller cancelled while its call runs on the worker thread leaves
+that call running there (``_worker_behind``). Until a later worker call has come
+back (the worker runs its calls in order, so by then the abandoned one is done),
+every call of the connection queues behind it on the worker, never inline: sqlite3
+is never used from two threads at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from functools import partial
 from typing import Any
 
@@ -42,9 +65,15 @@ INLINE_PARAMETERS = 200
 INLINE_ROWS = 500
 """Rows fetched inline per statement; the rest are fetched on the worker thread."""
 
+INLINE_WRITE_PARAMETERS = 1000
+"""In a writing transaction, statements with more bound values than this run on the worker thread."""
+
+INLINE_WRITE_ROWS = 500
+"""In a writing transaction, an ``executemany`` of more rows than this runs on the worker thread."""
+
 
 class SnapshotCursor(aiosqlite.Cursor):
-    """A cursor that runs inline while its connection is in a read-only snapshot."""
+    """A cursor that runs inline while its connection is in an inline transaction."""
 
     _conn: SnapshotConnection
 
@@ -59,8 +88,15 @@ class SnapshotCursor(aiosqlite.Cursor):
 
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> SnapshotCursor:
         params: Any = [] if parameters is None else parameters
-        self._off_loop = self._conn.on_loop and len(params) > INLINE_PARAMETERS
+        conn = self._conn
+        self._off_loop = conn.on_loop and len(params) > (INLINE_WRITE_PARAMETERS if conn.writing else INLINE_PARAMETERS)
         await self._execute(self._cursor.execute, sql, params)
+        return self
+
+    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> SnapshotCursor:
+        rows = parameters if isinstance(parameters, Sized) else list(parameters)
+        self._off_loop = self._conn.on_loop and len(rows) > INLINE_WRITE_ROWS
+        await self._execute(self._cursor.executemany, sql, rows)
         return self
 
     async def fetchall(self) -> Iterable[sqlite3.Row]:
@@ -74,32 +110,43 @@ class SnapshotCursor(aiosqlite.Cursor):
 
 
 class SnapshotConnection(aiosqlite.Connection):
-    """aiosqlite, except that read-only snapshots call sqlite3 inline."""
+    """aiosqlite, except that read-only snapshots and locked writers call sqlite3 inline."""
 
     inline = False
     """True between :meth:`begin_snapshot` and the transaction's commit or rollback."""
+
+    writing = False
+    """True between :meth:`begin_write` and the transaction's commit or rollback."""
 
     _worker_behind = False
     """A worker call was abandoned (its caller cancelled) and may still be running."""
 
     @property
+    def worker_behind(self) -> bool:
+        """Whether a cancelled caller's call may still run on the worker thread."""
+        return self._worker_behind
+
+    @property
     def on_loop(self) -> bool:
         """Whether calls run on the loop's thread now."""
-        return self.inline and not self._worker_behind
+        return (self.inline or self.writing) and not self._worker_behind
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self.on_loop:
             return fn(*args, **kwargs)
-        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+        return await self.on_worker(fn, *args, **kwargs)
 
     async def on_worker(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run ``fn`` on the connection's worker thread, even inside a snapshot."""
+        """Run ``fn`` on the connection's worker thread, even inside an inline transaction."""
         try:
-            return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+            result = await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         except asyncio.CancelledError:
             # The worker still runs ``fn``; whatever comes next must queue behind it.
             self._worker_behind = True
             raise
+        # The worker runs its calls in order: whatever an earlier cancelled caller left there is done.
+        self._worker_behind = False
+        return result
 
     @contextmanager
     async def cursor(self) -> aiosqlite.Cursor:
@@ -109,7 +156,8 @@ class SnapshotConnection(aiosqlite.Connection):
         """Start a read-only transaction whose statements run inline.
 
         Called between transactions, when the worker thread is idle (every call
-        of the connection is awaited), so the loop's thread may use sqlite3.
+        of the connection is awaited, and :meth:`settle` waited for an abandoned
+        one), so the loop's thread may use sqlite3.
         """
         conn = self._conn
         conn.execute("BEGIN")
@@ -120,30 +168,64 @@ class SnapshotConnection(aiosqlite.Connection):
             raise
         self.inline = True
 
+    async def settle(self) -> None:
+        """Wait until a call a cancelled caller left on the worker thread is done."""
+        if self._worker_behind:
+            await self.on_worker(lambda: None)
+
+    async def begin_write(self) -> None:
+        """Take the write lock (``BEGIN IMMEDIATE``, on the worker thread: it may wait
+        up to ``busy_timeout``); the transaction's statements then run inline."""
+        await self.on_worker(self._conn.execute, "BEGIN IMMEDIATE")
+        self.writing = True
+
     async def commit(self) -> None:
+        if self.writing:
+            # A commit may checkpoint the WAL (write and sync the database file): on the worker.
+            try:
+                await self.on_worker(self._conn.commit)
+            finally:
+                self.writing = False
+            return
         await self._end(self._conn.commit)
 
     async def rollback(self) -> None:
-        if not self.inline and not self._conn.in_transaction:
+        if not (self.inline or self.writing or self._worker_behind) and not self._conn.in_transaction:
             return  # the pool's reset after a finished transaction: nothing to undo
         await self._end(self._conn.rollback)
 
+    async def close(self) -> None:
+        """Close; roll back first if a transaction may be open.
+
+        SQLAlchemy closes (rather than rolls back) a connection whose caller was
+        cancelled mid-statement. sqlite3's close alone does not end the
+        transaction while a cursor still holds an unfinished statement: the
+        connection lingers, and a writer's lock with it, until that cursor is
+        collected. The rollback (behind the abandoned call) ends it at once.
+        """
+        if self._connection is not None and (self.inline or self.writing or self._worker_behind):
+            self.inline = self.writing = False
+            try:
+                await self.on_worker(self._conn.rollback)
+            except sqlite3.Error:
+                pass  # closing regardless
+        await super().close()
+
     async def _end(self, fn: Callable[[], None]) -> None:
-        if not self.inline:
-            await super()._execute(fn)  # type: ignore[no-untyped-call]
-            return
-        if self._worker_behind:
+        snapshot = self.inline
+        if self._worker_behind or not self.on_loop:
             # Never touch sqlite3 from two threads at once: end behind the abandoned call.
-            self.inline = False
-            self._worker_behind = False
-            await super()._execute(fn)  # type: ignore[no-untyped-call]
-            await super()._execute(self._conn.execute, "PRAGMA query_only=OFF")  # type: ignore[no-untyped-call]
+            self.inline = self.writing = False
+            await self.on_worker(fn)
+            if snapshot:
+                await self.on_worker(self._conn.execute, "PRAGMA query_only=OFF")
             return
         try:
             fn()
         finally:
-            self.inline = False
-            self._conn.execute("PRAGMA query_only=OFF")
+            self.inline = self.writing = False
+            if snapshot:
+                self._conn.execute("PRAGMA query_only=OFF")
 
 
 def connect(path: str, **kwargs: Any) -> SnapshotConnection:
