@@ -13,6 +13,8 @@ from strawberry.types import Info
 from bitemporal import Interval, Registrar
 from mo.auth.principal import Principal, local_admin
 from mo.auth.scope import OwnerScope
+from mo.db.direct import Prepared
+from mo.db.direct import run as run_prepared
 from mo.db.engine import read_transaction, write_transaction
 from mo.db.tables import registrations
 from mo.events.outbox import record_registration
@@ -61,9 +63,12 @@ class RequestContext:
         return self._conn
 
     async def execute(self, statement: Any, parameters: dict[str, Any] | None = None) -> Any:
-        """Run a read statement in the request's transaction, counting statements."""
+        """Run a read statement in the request's transaction, counting statements
+        (a ``Prepared`` one on the driver connection: ``mo.db.direct``)."""
         conn = await self.connection()
         self.statements += 1
+        if type(statement) is Prepared:
+            return await run_prepared(conn, statement, parameters or {})
         return await conn.execute(statement, parameters)
 
     async def writer(self) -> WriteContext:

@@ -8,6 +8,7 @@ each key then takes the rows that overlap its own window.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from datetime import datetime
@@ -16,9 +17,23 @@ from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ARRAY, ColumnElement, Select, Table, Text, Uuid, any_, bindparam, select, type_coerce
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Table,
+    Text,
+    TypeDecorator,
+    Uuid,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 
 from bitemporal import Interval, overlapping, registered_at
+from mo.db.direct import Prepared
 from mo.db.tables import TABLES
 from mo.db.uuid_arrays import UuidArray
 from mo.graphapi.ancestors import AncestorKey, Ancestry, load_ancestries
@@ -141,43 +156,71 @@ def _bounds(table: Table, at_registration_time: bool) -> list[ColumnElement[bool
 
 
 def _one_of(column: Any, name: str, array: bool) -> ColumnElement[bool]:
-    """``column`` is one of the list parameter ``name``: an array parameter on
-    PostgreSQL (one statement text, prepared once, whatever the list's length),
-    an expanding ``IN`` elsewhere. (Not ``CAST(:text AS uuid[])``: PostgreSQL then
-    parses the array again for every row it compares.)"""
+    """``column`` is one of the list parameter ``name``, in one statement text
+    whatever the list's length: an array parameter on PostgreSQL (not
+    ``CAST(:text AS uuid[])``: PostgreSQL then parses the array again for every
+    row it compares), a JSON array on SQLite, ``IN (SELECT value FROM
+    json_each(:name))``, which SQLite answers through the same index as a list of
+    parameters, a few microseconds slower."""
     if array:
         uuids = isinstance(column.type, Uuid)
         return column == any_(bindparam(name, type_=UuidArray() if uuids else ARRAY(column.type)))
-    return column.in_(bindparam(name, expanding=True))
+    values = select(literal_column("value")).select_from(func.json_each(bindparam(name, type_=JsonList(column.type))))
+    return column.in_(values)
+
+
+class JsonList(TypeDecorator[list[Any]]):
+    """A list bound as a JSON array of its items as ``item_type`` binds them."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, item_type: Any) -> None:
+        super().__init__()
+        self.item_type = item_type
+
+    def bind_processor(self, dialect: Any) -> Any:
+        item = self.item_type._cached_bind_processor(dialect)
+        dumps = json.dumps
+
+        def process(value: Any) -> Any:
+            if value is None:
+                return None
+            return dumps(list(value) if item is None else [item(one) for one in value])
+
+        return process
 
 
 @cache
-def _versions_statement(model: str, fields: tuple[str, ...], at_registration_time: bool, array: bool) -> Select[Any]:
+def _versions_statement(model: str, fields: tuple[str, ...], at_registration_time: bool, array: bool) -> Prepared:
     """Versions of ``:uuids`` with the columns ``fields`` (built once per model and
-    fields: building a statement costs more than running it)."""
+    fields: building a statement costs more than running it), run on the driver
+    connection (``mo.db.direct``)."""
     table = TABLES[model]
     # secret fields as stored (ciphertext), for Sealed: decrypted only when shown
     secret = MODELS[model].secret_fields
     columns = (
         type_coerce(table.c[name], Text()).label(name) if name in secret else table.c[name] for name in fields
     )
-    return (
+    statement = (
         select(table.c.uuid, table.c.valid_from, table.c.valid_to, *columns)
         .where(_one_of(table.c.uuid, "uuids", array), *_bounds(table, at_registration_time))
         .order_by(table.c.uuid, table.c.valid_from)
     )
+    return Prepared(statement, batch="uuids")
 
 
 @cache
-def _reverse_statement(model: str, field: str, at_registration_time: bool, array: bool) -> Select[Any]:
+def _reverse_statement(model: str, field: str, at_registration_time: bool, array: bool) -> Prepared:
     """Objects of ``model`` whose ``field`` is one of ``:targets``."""
     table = TABLES[model]
     column = table.c[field]
-    return (
+    statement = (
         select(table.c.uuid, column, table.c.valid_from, table.c.valid_to)
         .where(_one_of(column, "targets", array), *_bounds(table, at_registration_time))
         .order_by(table.c.uuid)
     )
+    return Prepared(statement, batch="targets")
 
 
 class Loaders:
@@ -245,8 +288,9 @@ class Loaders:
                 wanted[uuid.int].append((window.interval, window, result))
                 uuids[uuid.int] = uuid
             span = span_of([window for (_, window), _ in group])
+            at = registration_time is not None
             rows = await self._execute(
-                _versions_statement(model, fields, registration_time is not None, self._arrays),
+                _versions_statement(model, fields, at, self._arrays),
                 {"uuids": list(uuids.values()), "rt": registration_time, "start": span.start, "end": span.end},
             )
             # versions of many objects share their bounds: one (immutable) Interval per pair
@@ -275,8 +319,9 @@ class Loaders:
                 wanted[target.int].append((window.interval, result))
                 targets[target.int] = target
             span = span_of([window for (_, window), _ in group])
+            at = registration_time is not None
             rows = await self._execute(
-                _reverse_statement(model, field, registration_time is not None, self._arrays),
+                _reverse_statement(model, field, at, self._arrays),
                 {"targets": list(targets.values()), "rt": registration_time, "start": span.start, "end": span.end},
             )
             for uuid, target, start, end in rows:

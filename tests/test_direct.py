@@ -1,0 +1,105 @@
+"""Statements run on the driver connection (``mo.db.direct``) give exactly the rows
+SQLAlchemy's own execution gives, fire SQLAlchemy's statement events, and keep
+large batches off the event loop on SQLite."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import pytest
+from sqlalchemy import event
+
+from mo.db import direct
+from mo.db.engine import read_transaction
+from mo.db.inline_sqlite import INLINE_PARAMETERS
+from mo.graphapi.loaders import _reverse_statement, _versions_statement
+from mo.model import MODELS
+from tests.conftest import Client
+from tests.test_lean_resolvers import world  # noqa: F401 - the fixture
+from tests.typeseed import ENGAGEMENT, LATE_ENGAGEMENT, MISSING, PERSON_P, PERSON_Q, UNIT_A
+
+pytestmark = pytest.mark.asyncio
+
+NOW = datetime(2100, 1, 1).astimezone()
+
+
+def _arrays(client: Client) -> bool:
+    return client.engine.dialect.name == "postgresql"
+
+
+@pytest.mark.parametrize("at_registration_time", [False, True])
+async def test_direct_rows_equal_sqlalchemys(world: Client, at_registration_time: bool) -> None:  # noqa: F811
+    arrays = _arrays(world)
+    cases: list[tuple[direct.Prepared, dict[str, Any]]] = [
+        (
+            _versions_statement("engagement", MODELS["engagement"].field_names, at_registration_time, arrays),
+            {"uuids": [UUID(ENGAGEMENT), UUID(LATE_ENGAGEMENT), UUID(MISSING)]},
+        ),
+        (  # a secret field, read as its stored text
+            _versions_statement("person", ("cpr_number", "given_name"), at_registration_time, arrays),
+            {"uuids": [UUID(PERSON_P), UUID(PERSON_Q)]},
+        ),
+        (_reverse_statement("engagement", "org_unit_uuid", at_registration_time, arrays), {"targets": [UUID(UNIT_A)]}),
+    ]
+    async with read_transaction(world.engine) as conn:
+        for prepared, values in cases:
+            values = {**values, "rt": NOW if at_registration_time else None, "start": date(2000, 1, 1),
+                      "end": date(2100, 1, 1)}
+            expected = [tuple(row) for row in await conn.execute(prepared.statement, values)]
+            got = [tuple(row) for row in await direct.run(conn, prepared, values)]
+            assert got == expected
+            assert got, "the comparison is not of empty results"
+            assert {type(row[0]) for row in got} == {UUID}
+            assert {type(row[1 if prepared.batch == "uuids" else 2]) for row in got} == {date}
+
+
+async def test_direct_statements_fire_sqlalchemys_events(world: Client) -> None:  # noqa: F811
+    seen: list[tuple[str, str]] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        seen.append(("before", statement))
+
+    def after(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        seen.append(("after", statement))
+
+    prepared = _reverse_statement("engagement", "person_uuid", False, _arrays(world))
+    sync = world.engine.sync_engine
+    event.listen(sync, "before_cursor_execute", before)
+    event.listen(sync, "after_cursor_execute", after)
+    try:
+        async with read_transaction(world.engine) as conn:
+            rows = await direct.run(conn, prepared, {"targets": [UUID(PERSON_P)], "rt": None,
+                                                     "start": date(2000, 1, 1), "end": date(2100, 1, 1)})
+    finally:
+        event.remove(sync, "before_cursor_execute", before)
+        event.remove(sync, "after_cursor_execute", after)
+    assert {row[0] for row in rows} == {UUID(ENGAGEMENT), UUID(LATE_ENGAGEMENT)}
+    statements = [s for _, s in seen if "FROM engagement" in s]
+    assert [kind for kind, s in seen if "FROM engagement" in s] == ["before", "after"]
+    assert statements[0] == prepared.compiled(world.engine.dialect).sql
+
+
+@pytest.mark.parametrize("backend_engine", ["sqlite"], indirect=True)  # psycopg never blocks the loop
+@pytest.mark.parametrize("keys", [3, INLINE_PARAMETERS + 1])
+async def test_a_large_batch_runs_on_the_worker_thread_on_sqlite(
+    world: Client, monkeypatch: pytest.MonkeyPatch, keys: int  # noqa: F811
+) -> None:
+    from mo.db.inline_sqlite import SnapshotConnection
+
+    calls: list[str] = []
+    real = SnapshotConnection.on_worker
+
+    async def on_worker(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(getattr(fn, "__name__", repr(fn)))
+        return await real(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(SnapshotConnection, "on_worker", on_worker)
+    uuids = [UUID(ENGAGEMENT)] + [UUID(int=n) for n in range(keys - 1)]
+    prepared = _versions_statement("engagement", ("user_key",), False, False)
+    async with read_transaction(world.engine) as conn:
+        rows = await direct.run(conn, prepared, {"uuids": uuids, "rt": None, "start": date(2000, 1, 1),
+                                                 "end": date(2100, 1, 1)})
+    assert [row[0] for row in rows] == [UUID(ENGAGEMENT)]
+    assert calls == ([] if keys <= INLINE_PARAMETERS else ["_all_rows"])
