@@ -79,6 +79,11 @@ class Registrar:
         return self._registration
 
     @property
+    def tables(self) -> RegistrationTables:
+        """The tables the registration is written to."""
+        return self._tables
+
+    @property
     def touched(self) -> frozenset[tuple[str, UUID]]:
         """The (model, uuid) pairs this transaction wrote."""
         return frozenset(self._touched)
@@ -110,9 +115,16 @@ class Registrar:
         newest: Any = func.max(table.c.time)
         if isinstance(latest, ColumnElement):
             row = (await self._conn.execute(select(newest.label("newest"), latest.label("latest")))).one()
-            floors: tuple[Any, ...] = (row.newest, row.latest)
-        else:
-            floors = (await self._conn.scalar(select(newest)), latest)
+            return await self.begin_after(row.newest, row.latest)
+        return await self.begin_after(await self._conn.scalar(select(newest)), latest)
+
+    async def begin_after(self, *floors: datetime | None) -> Registration:
+        """``begin``, with the floors already read: the newest registration time in the
+        database and on the objects about to be written (the caller read them, under
+        their locks, in a statement of its own)."""
+        if self._registration is not None:
+            return self._registration
+        table = self._tables.registration
         time = self._clock()
         for floor in floors:
             if floor is not None and time <= floor:

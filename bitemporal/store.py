@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Select, Table, func, select, text, update
+from sqlalchemy import BindParameter, Select, Table, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bitemporal.bulk import insert_rows
 from bitemporal.intervals import Interval
+from bitemporal.keyed import KeyedStatement
 from bitemporal.queries import registered_at, to_version
 from bitemporal.registration import Registrar
 from bitemporal.tables import value_columns
@@ -48,6 +49,18 @@ class VersionedTable:
         self.model = model or table.name
         self.fields: tuple[str, ...] = tuple(value_columns(table))
         self._insert_columns = ("uuid", "valid_from", "valid_to", "registration_id", "reg_from", "reg_to", *self.fields)
+        t = table
+        uuids: BindParameter[UUID] = bindparam("uuids", expanding=True)
+        # By uuid first: the order of the (uuid, valid_from) index, so the database need not sort.
+        self._current = KeyedStatement(
+            select(t.c.id, t.c.uuid, t.c.valid_from, t.c.valid_to, *(t.c[name] for name in self.fields))
+            .where(t.c.uuid.in_(uuids), registered_at(t, None))
+            .order_by(t.c.uuid, t.c.valid_from)
+        )
+        self._close = KeyedStatement(
+            update(t).where(t.c.id.in_(bindparam("ids", expanding=True))).values(reg_to=bindparam("reg_to"))
+        )
+        self._floors: dict[Table, KeyedStatement] = {}
 
     async def lock(self, conn: AsyncConnection, uuid: UUID) -> None:
         """Serialise writers of ``uuid`` until the transaction ends."""
@@ -85,18 +98,17 @@ class VersionedTable:
 
         Reads only what a write needs (not the registration columns), as plain tuples.
         """
-        t = self.table
         fields = self.fields
-        columns = [t.c.id, t.c.uuid, t.c.valid_from, t.c.valid_to, *(t.c[name] for name in fields)]
         wanted = list(dict.fromkeys(uuids))
         result: dict[UUID, list[Version]] = {uuid: [] for uuid in wanted}
+        intervals: dict[tuple[Any, Any], Interval] = {}
         for chunk in _chunks(wanted):
-            condition = t.c.uuid == chunk[0] if len(chunk) == 1 else t.c.uuid.in_(chunk)
-            # By uuid first: the order of the (uuid, valid_from) index, so the database need not sort.
-            query = select(*columns).where(condition, registered_at(t, None)).order_by(t.c.uuid, t.c.valid_from)
-            rows = await conn.execute(query)
-            for row_id, uuid, start, end, *values in rows:
-                result[uuid].append(Version(Interval(start, end), dict(zip(fields, values, strict=True)), row_id))
+            for row_id, uuid, start, end, *values in await self._current.execute(conn, {"uuids": chunk}):
+                # Versions with the same bounds share one (immutable) Interval.
+                interval = intervals.get((start, end))
+                if interval is None:
+                    interval = intervals[(start, end)] = Interval(start, end)
+                result[uuid].append(Version(interval, dict(zip(fields, values, strict=True)), row_id))
         return result
 
     async def latest_registration(self, conn: AsyncConnection, uuid: UUID) -> datetime | None:
@@ -166,7 +178,9 @@ class VersionedTable:
         if None in closing:
             raise ValueError("versions to close must come from the store (row_id missing)")
         if registrar.registration is None:
-            await registrar.begin(self._latest(changed).scalar_subquery())
+            # The newest registration time in the database and on these objects, in one statement.
+            floors = await self._floor(registrar.tables.registration).execute(conn, {"uuids": changed})
+            await registrar.begin_after(*floors[0])
         else:
             untouched = registrar.untouched(self.model, changed)
             if untouched:
@@ -174,7 +188,7 @@ class VersionedTable:
         registration = await registrar.claim(self.model, changed)
         t = self.table
         for ids in _chunks(closing):
-            await conn.execute(update(t).where(t.c.id.in_(ids)).values(reg_to=registration.time))
+            await self._close.execute(conn, {"ids": ids, "reg_to": registration.time})
         if inserting:
             fields = self.fields
             reg_id, reg_from = registration.id, registration.time
@@ -189,6 +203,19 @@ class VersionedTable:
                 ],
             )
         return changed
+
+    def _floor(self, registration: Table) -> KeyedStatement:
+        """The newest time in ``registration`` and the newest registration time on objects ``uuids``."""
+        floor = self._floors.get(registration)
+        if floor is None:
+            t = self.table
+            latest = select(func.max(func.coalesce(t.c.reg_to, t.c.reg_from))).where(
+                t.c.uuid.in_(bindparam("uuids", expanding=True))
+            )
+            floor = self._floors[registration] = KeyedStatement(
+                select(func.max(registration.c.time), latest.scalar_subquery())
+            )
+        return floor
 
     def _latest(self, uuids: Sequence[UUID]) -> Select[Any]:
         t = self.table
