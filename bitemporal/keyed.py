@@ -25,7 +25,7 @@ from typing import Any
 from uuid import UUID
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import ColumnElement, Delete, Select, Update
+from sqlalchemy import ColumnElement, CompoundSelect, Delete, Select, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -38,7 +38,7 @@ class KeyedStatement:
 
     __slots__ = ("statement", "_compiled")
 
-    def __init__(self, statement: Select[Any] | Update | Delete) -> None:
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any] | Update | Delete) -> None:
         self.statement = statement
         self._compiled: WeakKeyDictionary[Dialect, _Compiled] = WeakKeyDictionary()
 
@@ -63,7 +63,7 @@ class KeyedStatement:
         else:
             driver = processed
         result = await conn.exec_driver_sql(state.statement, driver)
-        if not processors:
+        if not result.returns_rows:
             return []
         rows = [list(row) for row in result]
         for index, process in enumerate(processors):
@@ -75,7 +75,7 @@ class KeyedStatement:
 class _Compiled:
     __slots__ = ("compiled", "binds", "results")
 
-    def __init__(self, statement: Select[Any] | Update | Delete, dialect: Dialect) -> None:
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any] | Update | Delete, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
         self.compiled = compiled
@@ -86,7 +86,7 @@ class _Compiled:
             if callable(process)
         }
         columns: Sequence[ColumnElement[Any]] = []
-        if isinstance(statement, Select):
+        if isinstance(statement, (Select, CompoundSelect)):
             columns = list(statement.selected_columns)
         self.results: list[Processor | None] = [
             column.type._cached_result_processor(dialect, None)  # noqa: SLF001

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, literal, select, union_all
+from sqlalchemy import Integer, and_, bindparam, literal_column, select, union_all
 
 from bitemporal import Interval, Version, covered, merge, overlapping, registered_at
+from bitemporal.keyed import KeyedStatement
 from mo.db.tables import TABLES
 from mo.model import MODELS, Field, Model, Ref
 from mo.security.cpr import lookup_hash
@@ -135,24 +137,42 @@ async def read_validities(ctx: WriteContext, wanted: Mapping[str, Collection[UUI
         (model, uuid): [] for model, uuids in wanted.items() for uuid in uuids
     }
     keys = list(found)
+    intervals: dict[tuple[Any, Any], Interval] = {}
     for start in range(0, len(keys), CHUNK):
         by_model: dict[str, list[UUID]] = {}
         for model, uuid in keys[start : start + CHUNK]:
             by_model.setdefault(model, []).append(uuid)
+        models = tuple(sorted(by_model))
+        values = {f"uuids_{index}": by_model[model] for index, model in enumerate(models)}
+        for index, uuid, first, last in await _validities(models).execute(ctx.conn, values):
+            interval = intervals.get((first, last))
+            if interval is None:
+                interval = intervals[(first, last)] = Interval(first, last)
+            found[(models[index], uuid)].append(interval)
+    for key, periods in found.items():
+        ctx.validity[key] = merge(periods) if len(periods) > 1 else periods
+
+
+#: The statement that reads the current validity of objects of some types (by the types).
+_VALIDITIES: dict[tuple[str, ...], KeyedStatement] = {}
+
+
+def _validities(models: tuple[str, ...]) -> KeyedStatement:
+    """``read_validities``' statement for objects of ``models``: rows of
+    (the type's index in ``models``, uuid, valid_from, valid_to)."""
+    statement = _VALIDITIES.get(models)
+    if statement is None:
         parts = []
-        for model, uuids in by_model.items():
+        for index, model in enumerate(models):
             t = TABLES[model]
-            condition = t.c.uuid == uuids[0] if len(uuids) == 1 else t.c.uuid.in_(uuids)
+            which = literal_column(str(index), Integer).label("model")
             parts.append(
-                select(literal(model).label("model"), t.c.uuid, t.c.valid_from, t.c.valid_to).where(
-                    condition, registered_at(t, None)
+                select(which, t.c.uuid, t.c.valid_from, t.c.valid_to).where(
+                    t.c.uuid.in_(bindparam(f"uuids_{index}", expanding=True)), registered_at(t, None)
                 )
             )
-        query = parts[0] if len(parts) == 1 else union_all(*parts)
-        for name, uuid, first, last in await ctx.conn.execute(query):
-            found[(name, uuid)].append(Interval(first, last))
-    for key, intervals in found.items():
-        ctx.validity[key] = merge(intervals)
+        statement = _VALIDITIES[models] = KeyedStatement(parts[0] if len(parts) == 1 else union_all(*parts))
+    return statement
 
 
 def dependents(model: Model) -> list[tuple[Model, Field]]:
@@ -205,7 +225,7 @@ async def descendants(ctx: WriteContext, root: UUID, window: Interval) -> set[UU
 
 async def check_cpr_unique(ctx: WriteContext, uuid: UUID, versions: Sequence[Version]) -> None:
     """CPR numbers are well-formed (see mo.service.cpr) and no other person has them."""
-    numbers = {v.values.get("cpr_number") for v in versions} - {None}
+    numbers: set[str] = {number for v in versions if (number := v.values.get("cpr_number")) is not None}
     for number in numbers:
         if parse_cpr(number) != number:
             raise InvalidCPR("cpr_number: store CPR numbers as ten digits", field="cpr_number")

@@ -199,7 +199,9 @@ async def _apply(
     if not steps:
         return
     changes = [(step, *diff(step.before, step.after)) for step in steps]
-    await prefetch_references(ctx, model, [v for _, _, inserted in changes for v in inserted])
+    new_versions = [v for _, _, inserted in changes for v in inserted]
+    await prefetch_references(ctx, model, new_versions)
+    checked = _all_valid(ctx, model, new_versions)
     steps_of: dict[UUID, int] = {}
     for step in steps:
         steps_of[step.uuid] = steps_of.get(step.uuid, 0) + 1
@@ -208,10 +210,12 @@ async def _apply(
         with at_item(step.index):
             if ctx.guard is not None:
                 await ctx.guard(ctx, model, step.uuid, closed, inserted)
-            check_required(model, inserted)
+            if not checked:
+                check_required(model, inserted)
             for check in CHECKS.get(model.name, ()):
                 await check(ctx, step.uuid, inserted)
-            check_cached_references(ctx, model, inserted)
+            if not checked:
+                check_cached_references(ctx, model, inserted)
         if removes:
             released.extend((step.index, step.uuid, window) for window in removed_days(step.before, step.after))
         # Later items (and the cascades below) see the object as this item leaves it.
@@ -223,6 +227,28 @@ async def _apply(
     final = {step.uuid: (step.uuid, closed, inserted) for step, closed, inserted in changes if steps_of[step.uuid] == 1}
     diffs = [final.get(uuid) or (uuid, *diff(original[uuid], state[uuid])) for uuid in uuids]
     await table.register_many(ctx.conn, ctx.registrar, diffs)
+
+
+def _all_valid(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> bool:
+    """Whether every new version of a bulk write passes ``check_required`` and
+    ``check_cached_references``, checked for all of them at once.
+
+    Item by item, those checks look at each item's new versions; a rule that holds
+    for every day of every version holds for each item's, so when this says yes
+    the per-item checks can be skipped. When it says no, they run item by item and
+    find the first item that breaks a rule, with that item's error. Only where
+    nothing else the per-item loop does can change what they see: no guard and no
+    model-specific check runs between them, and no reference points at the
+    model's own objects (whose validity the loop updates item by item).
+    """
+    if ctx.guard is not None or model.name in CHECKS or any(f.target == model.name for f in model.references):
+        return False
+    try:
+        check_required(model, versions)
+        check_cached_references(ctx, model, versions)
+    except MOError:
+        return False
+    return True
 
 
 def _sequential(ctx: WriteContext, model: Model) -> bool:

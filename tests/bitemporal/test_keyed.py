@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Column, Integer, MetaData, Table, bindparam, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, Table, bindparam, insert, literal_column, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import TypeDecorator
 
@@ -78,3 +78,19 @@ async def test_mutable_values_are_never_shared_between_rows(engine: AsyncEngine)
             await transaction.rollback()
     assert rows == [[[7]], [[7]], [None]]
     assert rows[0][0] is not rows[1][0]
+
+
+async def test_a_union_of_selects_with_one_list_each_returns_every_part(engine: AsyncEngine) -> None:
+    first = select(literal_column("0", Integer).label("part"), PROBE.c.count).where(
+        PROBE.c.uuid.in_(bindparam("a", expanding=True))
+    )
+    second = select(literal_column("1", Integer).label("part"), PROBE.c.count).where(
+        PROBE.c.name.in_(bindparam("b", expanding=True))
+    )
+    async with engine.connect() as conn:
+        async with conn.begin() as transaction:
+            await conn.run_sync(probe_metadata.create_all)
+            await conn.execute(insert(PROBE), [dict(zip(COLUMNS, row, strict=True)) for row in ROWS])
+            rows = await KeyedStatement(union_all(first, second)).execute(conn, {"a": [ROWS[0][0]], "b": ["", "zz"]})
+            await transaction.rollback()
+    assert sorted(rows) == [[0, 7], [1, 0]]
