@@ -5,7 +5,9 @@ Update inputs leave omitted fields UNSET so that "not given" (keep) and ``null``
 
 No ``from __future__ import annotations`` here: strawberry would read every
 annotation back from its text (a parse and an eval per field, ~10 ms at start-up
-for these ~50 inputs); the types are all defined above their use anyway.
+for these ~50 inputs); the types are all defined above their use anyway. The
+inputs made by functions get a docstring: ``dataclasses`` would otherwise work
+one out of each ``__init__``'s signature.
 """
 
 from datetime import date
@@ -44,9 +46,10 @@ def _terminate(name: str, title: str) -> type:
                 name="from", default=None, description="With `to`: remove only the days `[from, to)` instead."
             ),
             "__module__": __name__,
+            "__doc__": f"Ends a {title}'s validity.",
         },
     )
-    return strawberry.input(name=name, description=f"Ends a {title}'s validity.")(cls)
+    return strawberry.input(name=name, description=cls.__doc__)(cls)
 
 
 FacetTerminateInput = _terminate("FacetTerminateInput", "facet")
@@ -185,6 +188,7 @@ EngagementCreateInput = strawberry.input(name="EngagementCreateInput", descripti
         {
             "__annotations__": dict(_ENGAGEMENT_ANNOTATIONS),
             "__module__": __name__,
+            "__doc__": "Creates an engagement.",
             "uuid": strawberry.field(default=None, description="The uuid to use; generated when left out."),
             "validity": strawberry.field(description="When the engagement holds."),
             "org_unit": strawberry.field(description="The unit of the engagement."),
@@ -210,6 +214,7 @@ EngagementUpdateInput = strawberry.input(
                 "job_function": Optional[UUID],
             },
             "__module__": __name__,
+            "__doc__": "Changes an engagement over a validity; fields left out keep their values.",
             "uuid": strawberry.field(description="The engagement to update."),
             "validity": strawberry.field(description="The days the change applies to."),
             "org_unit": strawberry.field(default=UNSET, description="The unit of the engagement."),
@@ -265,6 +270,7 @@ def io_inputs(name: str, title: str, spec: Spec, validity: Any = RAValidityInput
             description="The days the change applies to." if update else f"When the {title} holds."
         )
         namespace["__annotations__"] = annotations
+        namespace["__doc__"] = description
         full = f"{name}{kind}Input"
         return strawberry.input(name=full, description=description)(type(full, (), namespace))
 

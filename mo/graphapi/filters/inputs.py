@@ -29,8 +29,10 @@ class RegistrationMatch:
 
 
 def _registration_filter(name: str) -> type:
-    return strawberry.input(name=name, description="Limits objects to those with a matching registration.")(
-        type(name, (RegistrationMatch,), {"__module__": M})
+    # the docstring spares dataclasses working one out of __init__'s signature (like make_input's)
+    description = "Limits objects to those with a matching registration."
+    return strawberry.input(name=name, description=description)(
+        type(name, (RegistrationMatch,), {"__module__": M, "__doc__": description})
     )
 
 
