@@ -130,18 +130,28 @@ def listed() -> Iterator[None]:
 def values_of(model: str, data: Any, *, keep_null: bool) -> dict[str, Any]:
     """The model values an input sets. ``keep_null``: an explicit null clears."""
     values: dict[str, Any] = {}
-    for attr, field in FIELDS[model].items():
+    for attr, field, wrap in _INPUT_FIELDS[model]:
         value = getattr(data, attr, UNSET)
-        if value is UNSET or (value is None and not keep_null):
+        if value is UNSET:
             continue
-        if value is None and field in values:
-            continue  # a deprecated alias left empty does not clear its replacement
-        if isinstance(value, Enum):
-            value = value.value
-        if attr == "engagement" and field == "engagement_uuids":
-            value = None if value is None else [value]
+        if value is None:
+            if not keep_null or field in values:
+                continue  # a deprecated alias left empty does not clear its replacement
+        else:
+            if isinstance(value, Enum):
+                value = value.value
+            if wrap:
+                value = [value]
         values[field] = value
     return values
+
+
+#: Per object type, ``FIELDS`` as (input field, model field, whether a single value
+#: fills a list field: an IT user's one ``engagement``), for ``values_of``.
+_INPUT_FIELDS: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    model: tuple((attr, field, attr == "engagement" and field == "engagement_uuids") for attr, field in fields.items())
+    for model, fields in FIELDS.items()
+}
 
 
 def interval_of(validity: Any, *, start: str = "validity.from", end: str = "validity.to") -> Interval:
@@ -195,7 +205,8 @@ async def _create_many(info: Info, model: str, items: list[Any]) -> list[Any]:
             with writes.at_item(index):
                 entries.append((item.uuid, interval_of(item.validity), values_of(model, item, keep_null=False)))
         created = await writes.create_many(await ctx.writer(), MODELS[model], entries)
-    return [ResponseValue(uuid, ctx.default_window) for uuid in created]
+    window = ctx.default_window
+    return [ResponseValue(uuid, window) for uuid in created]
 
 
 async def _update_many(info: Info, model: str, items: list[Any], *, replace: bool = False) -> list[Any]:
@@ -211,7 +222,8 @@ async def _update_many(info: Info, model: str, items: list[Any], *, replace: boo
                     changes = {field: changes.get(field) for field in fields}
                 entries.append((item.uuid, interval_of(item.validity), changes))
         updated = await writes.update_many(await ctx.writer(), MODELS[model], entries)
-    return [ResponseValue(uuid, ctx.default_window) for uuid in updated]
+    window = ctx.default_window
+    return [ResponseValue(uuid, window) for uuid in updated]
 
 
 async def _delete(info: Info, model: str, uuid: UUID) -> Any:

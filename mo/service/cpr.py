@@ -28,7 +28,9 @@ def parse_cpr(value: object) -> str:
         raise InvalidCPR("cpr_number: a CPR number is a string of ten digits (DDMMYYXXXX)", field="cpr_number")
     match = _CPR.match(value.strip())
     if match is None:
-        raise InvalidCPR("cpr_number: a CPR number is ten digits (DDMMYYXXXX), optionally with a dash", field="cpr_number")
+        raise InvalidCPR(
+            "cpr_number: a CPR number is ten digits (DDMMYYXXXX), optionally with a dash", field="cpr_number"
+        )
     day, month, year2, serial = match.groups()
     try:
         date(century(int(year2), int(serial[0])) + int(year2), int(month), int(day))

@@ -56,12 +56,48 @@ async def check_references(ctx: WriteContext, model: Model, versions: Sequence[V
 
 def check_cached_references(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> None:
     """``check_references`` once ``prefetch_references`` has read what ``versions`` refer to."""
+    check_spans(ctx, model, reference_spans(model, versions))
+
+
+Spans = list[tuple[Field, dict[UUID, list[Interval]]]]
+"""Per reference field of a model (that any version sets): each target and the
+intervals of the versions that refer to it, in the order the versions name them."""
+
+
+def reference_spans(model: Model, versions: Sequence[Version]) -> Spans:
+    """What ``versions`` refer to, and over which intervals (see ``Spans``)."""
+    result: Spans = []
     for field in _references(model):
-        spans: dict[UUID, list[Interval]] = {}
+        name = field.name
+        # New versions share their values' objects (with the versions they came from,
+        # with the request's input): group by object first, hashing each uuid once.
+        by_object: dict[int, tuple[object, list[Interval]]] = {}
         for version in versions:
-            for target in _targets(version.values.get(field.name)):
-                spans.setdefault(target, []).append(version.interval)
-        for target, intervals in spans.items():
+            value = version.values.get(name)
+            if value is None:
+                continue
+            entry = by_object.get(id(value))
+            if entry is None:
+                by_object[id(value)] = (value, [version.interval])
+            else:
+                entry[1].append(version.interval)
+        spans: dict[UUID, list[Interval]] = {}
+        for value, intervals in by_object.values():
+            for target in _targets(value):
+                known = spans.get(target)
+                if known is None:
+                    spans[target] = list(intervals)
+                else:
+                    known.extend(intervals)
+        if spans:
+            result.append((field, spans))
+    return result
+
+
+def check_spans(ctx: WriteContext, model: Model, spans: Spans) -> None:
+    """``check_cached_references`` of versions whose ``reference_spans`` are ``spans``."""
+    for field, targets in spans:
+        for target, intervals in targets.items():
             _check_target(ctx, model, field, target, intervals)
 
 
@@ -72,13 +108,19 @@ async def prefetch_references(ctx: WriteContext, model: Model, versions: Sequenc
     bulk write calls it once for all its items, so their ``check_references`` find
     everything in the cache.
     """
+    await prefetch_spans(ctx, reference_spans(model, versions))
+
+
+async def prefetch_spans(ctx: WriteContext, spans: Spans) -> None:
+    """``prefetch_references`` of versions whose ``reference_spans`` are ``spans``."""
     wanted: dict[str, set[UUID]] = {}
-    for field in model.references:
-        assert field.target is not None
-        for version in versions:
-            for target in _targets(version.values.get(field.name)):
-                if (field.target, target) not in ctx.validity:
-                    wanted.setdefault(field.target, set()).add(target)
+    validity = ctx.validity
+    for field, targets in spans:
+        model = field.target
+        assert model is not None
+        missing = [target for target in targets if (model, target) not in validity]
+        if missing:
+            wanted.setdefault(model, set()).update(missing)
     if wanted:
         await read_validities(ctx, wanted)
 

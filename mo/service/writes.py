@@ -24,12 +24,15 @@ from mo.security.cpr import lookup_hash
 from mo.service.context import WriteContext
 from mo.service.errors import AlreadyExists, HasDependents, InvalidInput, InvalidInterval, MOError, NotFound
 from mo.service.rules import (
+    Spans,
     check_cached_references,
     check_cpr_unique,
     check_required,
+    check_spans,
     check_unit_parent,
     dependents,
-    prefetch_references,
+    prefetch_spans,
+    reference_spans,
     referring,
     removed_days,
 )
@@ -200,8 +203,9 @@ async def _apply(
         return
     changes = [(step, *diff(step.before, step.after)) for step in steps]
     new_versions = [v for _, _, inserted in changes for v in inserted]
-    await prefetch_references(ctx, model, new_versions)
-    checked = _all_valid(ctx, model, new_versions)
+    spans = reference_spans(model, new_versions)
+    await prefetch_spans(ctx, spans)
+    checked = _all_valid(ctx, model, new_versions, spans)
     steps_of: dict[UUID, int] = {}
     for step in steps:
         steps_of[step.uuid] = steps_of.get(step.uuid, 0) + 1
@@ -229,9 +233,10 @@ async def _apply(
     await table.register_many(ctx.conn, ctx.registrar, diffs)
 
 
-def _all_valid(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> bool:
+def _all_valid(ctx: WriteContext, model: Model, versions: Sequence[Version], spans: Spans) -> bool:
     """Whether every new version of a bulk write passes ``check_required`` and
-    ``check_cached_references``, checked for all of them at once.
+    ``check_cached_references``, checked for all of them at once (``spans``: their
+    ``reference_spans``).
 
     Item by item, those checks look at each item's new versions; a rule that holds
     for every day of every version holds for each item's, so when this says yes
@@ -245,7 +250,7 @@ def _all_valid(ctx: WriteContext, model: Model, versions: Sequence[Version]) -> 
         return False
     try:
         check_required(model, versions)
-        check_cached_references(ctx, model, versions)
+        check_spans(ctx, model, spans)
     except MOError:
         return False
     return True
