@@ -143,6 +143,16 @@ class Loader(Generic[K, V]):
             await asyncio.gather(*waits.values())
         return [values[f] for f in flat]
 
+    def pending(self, keys: Iterable[K]) -> list[asyncio.Future[None]]:
+        """The batches queued or running that will answer any of ``keys``."""
+        inflight = self._inflight
+        futures = {id(f): f for f in (inflight.get(_flat_key(key)) for key in keys) if f is not None}  # type: ignore[arg-type]
+        return list(futures.values())
+
+    def prime(self, key: K, value: V) -> None:
+        """Hold ``value`` for ``key``, unless a value is held already."""
+        self._values.setdefault(_flat_key(key), value)  # type: ignore[arg-type]
+
     def clear(self) -> None:
         self._values.clear()
 
@@ -223,6 +233,31 @@ def _reverse_statement(model: str, field: str, at_registration_time: bool, array
     return Prepared(statement, batch="targets")
 
 
+@cache
+def _referring_statement(
+    model: str, field: str, fields: tuple[str, ...], at_registration_time: bool, array: bool
+) -> Prepared:
+    """The versions, with the columns ``fields``, of the objects of ``model`` whose
+    ``field`` is one of ``:targets`` in some version in the span: the reverse
+    lookup and the versions of what it finds in one statement. Each row also
+    holds its own ``field`` (fourth), to tell which target it refers to."""
+    table = TABLES[model]
+    referring = table.alias("referring")
+    found = select(referring.c.uuid).where(
+        _one_of(referring.c[field], "targets", array), *_bounds(referring, at_registration_time)  # type: ignore[arg-type]
+    )
+    secret = MODELS[model].secret_fields
+    columns = (
+        type_coerce(table.c[name], Text()).label(name) if name in secret else table.c[name] for name in fields
+    )
+    statement = (
+        select(table.c.uuid, table.c.valid_from, table.c.valid_to, table.c[field].label("referring_to"), *columns)
+        .where(table.c.uuid.in_(found), *_bounds(table, at_registration_time))
+        .order_by(table.c.uuid, table.c.valid_from)
+    )
+    return Prepared(statement, batch="targets")
+
+
 class Loaders:
     """The dataloaders of one request."""
 
@@ -234,6 +269,7 @@ class Loaders:
         #: by model and the model's fields those columns keep, so that equal prunings share a loader
         self._pruned: dict[tuple[str, tuple[str, ...]], Loader[VersionKey, list[Record]]] = {}
         self._reverse: dict[tuple[str, str], Loader[ReverseKey, list[UUID]]] = {}
+        self._referring: dict[tuple[str, str, frozenset[str] | None], Loader[ReverseKey, list[UUID]]] = {}
         #: What a listing's prefetch resolved, for its completion: field node id -> parent -> value
         #: (see mo.graphapi.fast); it refers to loaded versions, so it is forgotten with them.
         self.resolved: dict[int, dict[Any, Any]] = {}
@@ -244,7 +280,7 @@ class Loaders:
 
     def clear(self) -> None:
         """Forget everything read so far: after a write in the same request, or at its end."""
-        for loader in (*self._pruned.values(), *self._reverse.values(), self.ancestors):
+        for loader in (*self._pruned.values(), *self._reverse.values(), *self._referring.values(), self.ancestors):
             loader.clear()
         self.resolved.clear()
 
@@ -273,6 +309,24 @@ class Loaders:
         if loader is None:
             loader = Loader(lambda keys: self._load_reverse(model, field, keys))
             self._reverse[(model, field)] = loader
+        return loader
+
+    def referring(
+        self, model: str, field: str, columns: frozenset[str] | None = None
+    ) -> Loader[ReverseKey, list[UUID]]:
+        """As ``reverse``, and with the same statement the versions of what it finds,
+        each in its key's window, into ``versions(model, columns)``: a relation
+        level that lists the referring objects' versions costs one statement."""
+        loader = self._referring.get((model, field, columns))
+        if loader is None:
+            reverse, versions = self.reverse(model, field), self.versions(model, columns)
+            every = MODELS[model].field_names
+            fields = every if columns is None else tuple(name for name in every if name in columns)
+
+            def fetch(keys: list[ReverseKey]) -> Awaitable[list[list[UUID]]]:
+                return self._load_referring(model, field, fields, keys, reverse, versions)
+
+            loader = self._referring[(model, field, columns)] = Loader(fetch)
         return loader
 
     async def _load_versions(
@@ -310,6 +364,20 @@ class Loaders:
         return results
 
     async def _load_reverse(self, model: str, field: str, keys: Sequence[ReverseKey]) -> list[list[UUID]]:
+        # Keys that a ``referring`` batch read or is reading are taken from it (it primes them).
+        referring = [loader for (m, f, _), loader in self._referring.items() if (m, f) == (model, field)]
+        if not referring:
+            return await self._fetch_reverse(model, field, keys)
+        waits = [future for loader in referring for future in loader.pending(keys)]
+        if waits:
+            await asyncio.gather(*waits, return_exceptions=True)
+        reverse = self._reverse[(model, field)]
+        known = [reverse.peek(key) for key in keys]
+        missing = [key for key, value in zip(keys, known, strict=True) if value is MISSING]
+        fetched = iter(await self._fetch_reverse(model, field, missing) if missing else ())
+        return [next(fetched) if value is MISSING else value for value in known]
+
+    async def _fetch_reverse(self, model: str, field: str, keys: Sequence[ReverseKey]) -> list[list[UUID]]:
         # keyed by the uuids' ints: hashed in C
         results: list[dict[int, UUID]] = [{} for _ in keys]
         for registration_time, group in _by_registration_time(keys, results).items():
@@ -329,3 +397,62 @@ class Loaders:
                     if start < other.end and other.start < end:
                         result[uuid.int] = uuid
         return [list(result.values()) for result in results]
+
+    async def _load_referring(
+        self,
+        model: str,
+        field: str,
+        fields: tuple[str, ...],
+        keys: Sequence[ReverseKey],
+        reverse: Loader[ReverseKey, list[UUID]],
+        versions: Loader[VersionKey, list[Record]],
+    ) -> list[list[UUID]]:
+        secret = [name for name in MODELS[model].secret_fields if name in fields]
+        # per key, by uuid int: each referring object and its versions in the key's window
+        results: list[dict[int, tuple[UUID, list[Record]]]] = [{} for _ in keys]
+        for registration_time, group in _by_registration_time(keys, results).items():
+            wanted: dict[int, list[tuple[Interval, Window, dict[int, tuple[UUID, list[Record]]]]]] = defaultdict(list)
+            targets: dict[int, UUID] = {}
+            for (target, window), result in group:
+                wanted[target.int].append((window.interval, window, result))
+                targets[target.int] = target
+            span = span_of([window for (_, window), _ in group])
+            rows = await self._execute(
+                _referring_statement(model, field, fields, registration_time is not None, self._arrays),
+                {"targets": list(targets.values()), "rt": registration_time, "start": span.start, "end": span.end},
+            )
+            # first which keys find each object (a version referring to the key's target in its window) ...
+            found_by: dict[int, list[tuple[Interval, Window, list[Record]]]] = defaultdict(list)
+            intervals: dict[tuple[Any, Any], Interval] = {}
+            parsed: list[tuple[UUID, Interval, dict[str, Any]]] = []
+            for row in rows:
+                uuid, start, end, target = row[0], row[1], row[2], row[3]
+                interval = intervals.get((start, end))
+                if interval is None:
+                    interval = intervals[(start, end)] = Interval(start, end)
+                values = dict(zip(fields, row[4:], strict=False))
+                for name in secret:
+                    if values[name] is not None:
+                        values[name] = Sealed(values[name])
+                parsed.append((uuid, interval, values))
+                if target is None:
+                    continue
+                for other, window, result in wanted.get(target.int, ()):
+                    if start < other.end and other.start < end and uuid.int not in result:
+                        records: list[Record] = []
+                        result[uuid.int] = (uuid, records)
+                        found_by[uuid.int].append((other, window, records))
+            # ... then its versions overlapping each such key's window (the rows come by uuid, then start)
+            for uuid, interval, values in parsed:
+                for other, window, records in found_by.get(uuid.int, ()):
+                    if interval.start < other.end and other.start < interval.end:
+                        records.append(Record(uuid, values, interval, window))
+        answers: list[list[UUID]] = []
+        for key, result in zip(keys, results, strict=True):
+            window = key[1]
+            for uuid, records in result.values():
+                versions.prime((uuid, window), records)
+            uuids = [uuid for uuid, _ in result.values()]
+            reverse.prime(key, uuids)
+            answers.append(uuids)
+        return answers

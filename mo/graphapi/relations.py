@@ -196,9 +196,9 @@ def referring_version_list(model: str, column: str) -> tuple[Fast, Prefetch]:
     ) -> list[Any] | None:
         if not no_arguments(arguments):
             return None
-        referring_ = await _load_referring(info, parents, model, column)
-        keys = [(uuid, window) for uuids, window in referring_ for uuid in uuids]
-        await context(info).loaders.versions(model, columns).load_many(keys)
+        keys = [(parent.uuid, parent.relation_window) for parent in parents if type(parent) is Record]
+        # the reverse lookup and the versions it finds, in one statement
+        await context(info).loaders.referring(model, column, columns).load_many(keys)
         return []
 
     return pruned(fast, prefetch)
