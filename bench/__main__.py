@@ -4,11 +4,13 @@
                     [--only NAME,...] [--markdown FILE] [--no-serve] [--profile NAME]
 
 Each query runs in-process through ``mo.graphapi.view.execute`` (plus the
-``json.dumps`` the HTTP endpoint does) and through its hand-written baseline
+rendering to JSON the HTTP endpoint does) and through its hand-written baseline
 (``bench/queries.py``); both run on a fresh copy of the cached dataset. The first
 run of each is a warm-up whose JSON must be equal (writes: whose rows must be
 equal too); then ``--repeat`` timed runs alternate between the two (heavy entries
-run a quarter as often, at least 3 times).
+run a quarter as often, at least 3 times), each after a full collection
+(``settle``). Small reads then run ``--repeat`` times more back to back, first the
+service, then the baseline, without that collection: the ``warm`` columns.
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ class Result:
     statements: int | None = None
     statements_ctx: int | None = None
     notes: str = ""
+    #: back-to-back runs, without the collection before each (small reads only)
+    warm_ms: list[float] = field(default_factory=list)
+    warm_baseline_ms: list[float] = field(default_factory=list)
 
     def quantile(self, q: float, values: list[float] | None = None) -> float:
         values = sorted(self.times_ms if values is None else values)
@@ -89,6 +94,13 @@ class Result:
     @property
     def ratio(self) -> float:
         return self.p50 / self.base50 if self.baseline_ms else math.nan
+
+    @property
+    def warm_delta(self) -> float:
+        """The warm p50 minus the baseline's warm p50 (ms)."""
+        if not self.warm_ms or not self.warm_baseline_ms:
+            return math.nan
+        return self.quantile(0.5, self.warm_ms) - self.quantile(0.5, self.warm_baseline_ms)
 
 
 class StatementCounter:
@@ -112,13 +124,17 @@ def missing_types(case: Case) -> list[str]:
     return [e.message for e in errors]
 
 
-async def graphql(engine: AsyncEngine, case: Case, picks: Picks, variant: int) -> tuple[float, bytes, int]:
-    """One timed run: every request of the case through ``execute`` and ``json.dumps``."""
+async def graphql(
+    engine: AsyncEngine, case: Case, picks: Picks, variant: int, collect: bool = True
+) -> tuple[float, bytes, int]:
+    """One timed run: every request of the case through ``execute`` and the server's
+    renderer; after a full collection unless not ``collect`` (see ``settle``)."""
     requests = case.requests(picks, variant) if case.requests else [(case.document, case.variables(picks, variant))]
     merged: dict[str, Any] = {}
     elapsed, statements = 0.0, 0
     for document, variables in requests:
-        settle()
+        if collect:
+            settle()
         if GC_MODE == "off":
             gc.disable()
         started = time.perf_counter()
@@ -138,14 +154,20 @@ async def graphql(engine: AsyncEngine, case: Case, picks: Picks, variant: int) -
 def settle() -> None:
     """Collect what earlier runs left (outside the timed region), so that neither
     side pays for the other's garbage: the service collects after large answers
-    too (``mo.memory``)."""
+    too (``mo.memory``).
+
+    A full collection also empties CPython's free lists and walks the whole heap
+    through the CPU's caches, so the run after it starts cold: a small lookup
+    takes ~1.5 ms longer than back to back (``warm`` columns), the service's
+    longer code path more than the baseline's."""
     gc.enable()
     gc.collect()
 
 
-def baseline(raw: Raw, case: Case, picks: Picks, variant: int) -> tuple[float, bytes]:
+def baseline(raw: Raw, case: Case, picks: Picks, variant: int, collect: bool = True) -> tuple[float, bytes]:
     assert case.baseline is not None
-    settle()
+    if collect:
+        settle()
     started = time.perf_counter()
     payload = case.baseline(raw, picks, variant)
     return (time.perf_counter() - started) * 1000, payload
@@ -217,6 +239,12 @@ async def run_case(
         if case.baseline is not None:
             result.baseline_ms.append(baseline(raw, case, picks, 1)[0])
     result.runs = runs
+    if not case.write and not case.heavy and case.baseline is not None:
+        # back to back, each side in its own block: the steady state of a busy server
+        for _ in range(runs):
+            result.warm_ms.append((await graphql(engine, case, picks, 0, collect=False))[0])
+        for _ in range(runs):
+            result.warm_baseline_ms.append(baseline(raw, case, picks, 1, collect=False)[0])
     return result
 
 
@@ -288,17 +316,18 @@ def _ms(value: float) -> str:
 
 def table(results: list[Result], markdown: bool = False) -> str:
     header = ["query", "backend", "p50 ms", "p95 ms", "p99 ms", "objects", "objects/s", "SQL/req",
-              "baseline p50", "ratio", "Δp50 ms", "status"]
+              "baseline p50", "ratio", "Δp50 ms", "warm p50", "warm Δ", "status"]
     rows = []
     for r in results:
         if not r.times_ms:
-            rows.append([r.name, r.backend, *["-"] * 9, r.status])
+            rows.append([r.name, r.backend, *["-"] * 11, r.status])
             continue
         rate = r.objects / (r.p50 / 1000) if r.p50 else math.nan
         rows.append([
             r.name, r.backend, _ms(r.p50), _ms(r.quantile(0.95)), _ms(r.quantile(0.99)), str(r.objects),
             f"{rate:,.0f}", "-" if r.statements is None else str(r.statements), _ms(r.base50),
             "-" if math.isnan(r.ratio) else f"{r.ratio:.1f}×", _ms(r.p50 - r.base50) if r.baseline_ms else "-",
+            _ms(r.quantile(0.5, r.warm_ms)) if r.warm_ms else "-", _ms(r.warm_delta),
             r.status,
         ])
     if markdown:
