@@ -1,28 +1,13 @@
-"""Settings, read from the environment with the prefix ``MO_``.
+"""Settings, read from the environment with the prefix ``MO_``."""
 
-A value comes from, in order: a keyword argument of ``Settings(...)``, the
-environment variable ``MO_<NAME>`` (any case), a ``MO_<NAME>=`` line of the file
-``.env`` in the working directory, the default. These are pydantic-settings'
-rules, which these settings followed until they were read here: importing
-pydantic and pydantic-settings took ~60 ms of `mo serve`'s start-up, for a flat
-list of strings and numbers. Values are parsed as pydantic parsed them (see
-``_parse``), and a value that does not parse stops the start with its name.
+from __future__ import annotations
 
-No ``from __future__ import annotations``: the field types are read from the
-class's annotations, as objects.
-"""
-
-import os
-import re
-import types
-from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
-PREFIX = "MO_"
-ENV_FILE = Path(".env")
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE = "sqlite+aiosqlite:///var/mo.sqlite"
 
@@ -30,12 +15,8 @@ DEFAULT_SQLITE = "sqlite+aiosqlite:///var/mo.sqlite"
 LOCAL_ADMIN = UUID("00000000-0000-4000-8000-000000000001")
 
 
-class SettingsError(ValueError):
-    """A setting whose value does not parse."""
-
-
-class Settings:
-    """Every setting of the service; ``Settings(name=value)`` overrides one."""
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MO_", env_file=".env", extra="ignore")
 
     database_url: str = DEFAULT_SQLITE
     """SQLAlchemy URL. The default is an embedded SQLite file; ``postgresql://...``
@@ -88,92 +69,10 @@ class Settings:
     """Record every read (who, which root fields with which filter, which objects)
     in the access log."""
 
-    def __init__(self, **values: Any) -> None:
-        environment = _environment()
-        for name, kind in _FIELDS.items():
-            if name in values:
-                value = _check(name, kind, values[name])
-            elif (text := environment.get((PREFIX + name).lower())) is not None:
-                value = _parse(PREFIX + name.upper(), kind, text)
-            else:
-                value = getattr(type(self), name)
-            setattr(self, name, value)
-        self.database_url = normalise_database_url(self.database_url)
-
-    def __repr__(self) -> str:
-        return f"Settings({', '.join(f'{name}={getattr(self, name)!r}' for name in _FIELDS)})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Settings):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in _FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-#: name -> type of every setting, in declaration order.
-_FIELDS: dict[str, Any] = dict(Settings.__annotations__)
-
-
-def _environment() -> dict[str, str]:
-    """The environment with lower-case names, over the lines of ``.env`` (if any)."""
-    found: dict[str, str] = {}
-    if ENV_FILE.is_file() or ENV_FILE.is_fifo():
-        from dotenv import dotenv_values
-
-        found.update((k.lower(), v) for k, v in dotenv_values(ENV_FILE, encoding="utf-8").items() if v is not None)
-    found.update((k.lower(), v) for k, v in os.environ.items())
-    return found
-
-
-_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
-_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
-_INTEGER = re.compile(r"\s*[+-]?[0-9](?:_?[0-9])*(?:\.0+)?\s*")
-
-
-def _bool(text: str) -> bool:
-    if text.lower() in _TRUE:
-        return True
-    if text.lower() in _FALSE:
-        return False
-    raise ValueError
-
-
-def _int(text: str) -> int:
-    if not _INTEGER.fullmatch(text):
-        raise ValueError
-    return int(text.strip().partition(".")[0])
-
-
-_PARSERS: Mapping[Any, Callable[[str], Any]] = {str: str, str | None: str, int: _int, float: float, bool: _bool}
-_EXPECTED = {int: "an integer", float: "a number", bool: "true or false (1/0, yes/no, on/off)"}
-
-
-def _parse(variable: str, kind: Any, text: str) -> Any:
-    """``text`` as a value of ``kind``: ``int`` takes ``5000``, ``5_000`` and ``5000.0``,
-    ``float`` what Python's ``float`` takes, ``bool`` one of ``_TRUE`` or ``_FALSE``
-    in any case, a string anything (an empty value too)."""
-    try:
-        return _PARSERS[kind](text)
-    except ValueError:
-        raise SettingsError(f"{variable}={text!r} is not {_EXPECTED[kind]}") from None
-
-
-def _check(name: str, kind: Any, value: Any) -> Any:
-    """A keyword argument: text is parsed like the environment's, other values must fit."""
-    if isinstance(value, str):
-        return _parse(name, kind, value)
-    if value is None and isinstance(kind, types.UnionType):
-        return None
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if kind is int and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if kind is bool and value in (0, 1):
-        return bool(value)
-    if isinstance(value, kind):
-        return int(value) if kind is int else value
-    raise SettingsError(f"{name}={value!r} is not {_EXPECTED.get(kind, 'a string')}")
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, url: str) -> str:
+        return normalise_database_url(url)
 
 
 def normalise_database_url(url: str) -> str:

@@ -27,7 +27,6 @@ DEFERRED = {
     "cryptography": "the first CPR number sealed or opened",
     "strawberry.http.ides": "GET /graphql (GraphiQL)",
     "mo.sample": "mo load-sample",
-    "pydantic": "nothing: the settings are read by mo.config itself",
 }
 
 #: Starts the app (its lifespan: schema, engine, authenticator) on a new SQLite
