@@ -12,3 +12,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e ".[test]"
   touch "$stamp"
 fi
+# Bytecode for the project's own modules: an installed package has it, an
+# editable checkout does not, and with PYTHONDONTWRITEBYTECODE set every start
+# would compile them again (~0.08 s of start-up). Only changed files are compiled.
+.venv/bin/python -m compileall -q mo bitemporal >/dev/null
