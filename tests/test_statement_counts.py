@@ -163,3 +163,17 @@ async def test_the_root_managers_walk_for_many_units_together(gql: Client) -> No
     data = await gql.ok(ROOT_INHERITED_MANAGERS, {"units": leaves})
     assert [o["current"]["person"][0]["given_name"] for o in data["managers"]["objects"]] != []
     assert gql.statements == one, f"{gql.statements} statements for three units, {one} for one"
+
+
+REGISTRATIONS = "{ org_units { objects { uuid registrations { start end note } } } }"
+
+
+async def test_the_registrations_of_a_listing_cost_one_statement(gql: Client) -> None:
+    s = await seed(gql)
+
+    async def grow() -> None:
+        for n in range(3):
+            await _unit(gql, s, f"Ny {n}", s.root)
+
+    # units page, the registrations of every unit on it
+    await _same_count_as_it_grows(gql, REGISTRATIONS, 2, grow)

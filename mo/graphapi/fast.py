@@ -560,15 +560,18 @@ class _Completion:
 
             return listed
         if isinstance(graphql_type, GraphQLObjectType):
-            if graphql_type.is_type_of is not None:
-                raise _Abort
-            object_type, obj = graphql_type, self.object
+            object_type, obj, info = graphql_type, self.object, self.info
+            # graphql-core checks a value against a type that has ``is_type_of`` (strawberry gives one
+            # to types with interfaces: an isinstance test); a value that fails is its error to report
+            is_type_of = graphql_type.is_type_of
             # The plan is made on first use: a selection nested in itself would recurse for ever.
             plans: list[Plan] = []
 
             def completed(value: Any) -> Any:
                 if value is None:
                     return None
+                if is_type_of is not None and is_type_of(value, info) is not True:
+                    raise _Abort
                 if not plans:
                     plans.append(self.plan(object_type, nodes))
                 return obj(plans[0], value)

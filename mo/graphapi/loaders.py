@@ -34,7 +34,7 @@ from sqlalchemy import (
 
 from bitemporal import Interval, overlapping, registered_at
 from mo.db.direct import Prepared
-from mo.db.tables import TABLES
+from mo.db.tables import TABLES, registrations
 from mo.db.uuid_arrays import UuidArray
 from mo.graphapi.ancestors import AncestorKey, Ancestry, load_ancestries
 from mo.graphapi.records import Record, Sealed
@@ -258,6 +258,26 @@ def _referring_statement(
     return Prepared(statement, batch="targets")
 
 
+@cache
+def _registrations_statement(array: bool) -> Prepared:
+    """The registrations of ``:model`` objects in ``:uuids``: (uuid, id, time, actor, note), by uuid and time."""
+    reg, obj = registrations.registration, registrations.registration_object
+    statement = (
+        select(obj.c.uuid, reg.c.id, reg.c.time, reg.c.actor, reg.c.note)
+        .join_from(obj, reg, obj.c.registration_id == reg.c.id)
+        .where(obj.c.model == bindparam("model"), _one_of(obj.c.uuid, "uuids", array))
+        .order_by(obj.c.uuid, reg.c.time)
+    )
+    return Prepared(statement, batch="uuids")
+
+
+ALL_TIME = Window(Interval(), None)
+"""The window of a registrations key: registrations are not versions and have no validity."""
+
+#: (registration id, time, actor, note)
+RegistrationRow = tuple[int, datetime, UUID, str | None]
+
+
 class Loaders:
     """The dataloaders of one request."""
 
@@ -270,6 +290,7 @@ class Loaders:
         self._pruned: dict[tuple[str, tuple[str, ...]], Loader[VersionKey, list[Record]]] = {}
         self._reverse: dict[tuple[str, str], Loader[ReverseKey, list[UUID]]] = {}
         self._referring: dict[tuple[str, str, frozenset[str] | None], Loader[ReverseKey, list[UUID]]] = {}
+        self._registrations: dict[str, Loader[tuple[UUID, Window], list[RegistrationRow]]] = {}
         #: What a listing's prefetch resolved, for its completion: field node id -> parent -> value
         #: (see mo.graphapi.fast); it refers to loaded versions, so it is forgotten with them.
         self.resolved: dict[int, dict[Any, Any]] = {}
@@ -280,7 +301,13 @@ class Loaders:
 
     def clear(self) -> None:
         """Forget everything read so far: after a write in the same request, or at its end."""
-        for loader in (*self._pruned.values(), *self._reverse.values(), *self._referring.values(), self.ancestors):
+        for loader in (
+            *self._pruned.values(),
+            *self._reverse.values(),
+            *self._referring.values(),
+            *self._registrations.values(),
+            self.ancestors,
+        ):
             loader.clear()
         self.resolved.clear()
 
@@ -328,6 +355,25 @@ class Loaders:
 
             loader = self._referring[(model, field, columns)] = Loader(fetch)
         return loader
+
+    def registrations(self, model: str) -> Loader[tuple[UUID, Window], list[RegistrationRow]]:
+        """(uuid, ``ALL_TIME``) -> the object's registrations, oldest first."""
+        loader = self._registrations.get(model)
+        if loader is None:
+            loader = self._registrations[model] = Loader(lambda keys: self._load_registrations(model, keys))
+        return loader
+
+    async def _load_registrations(
+        self, model: str, keys: Sequence[tuple[UUID, Window]]
+    ) -> list[list[RegistrationRow]]:
+        uuids = {uuid.int: uuid for uuid, _ in keys}
+        found: dict[int, list[RegistrationRow]] = {number: [] for number in uuids}
+        rows = await self._execute(
+            _registrations_statement(self._arrays), {"model": model, "uuids": list(uuids.values())}
+        )
+        for uuid, *registration in rows:
+            found[uuid.int].append(tuple(registration))  # type: ignore[arg-type]
+        return [found[uuid.int] for uuid, _ in keys]
 
     async def _load_versions(
         self, model: str, fields: tuple[str, ...], keys: Sequence[VersionKey]

@@ -12,16 +12,14 @@ from typing import Any, Optional
 from uuid import UUID
 
 import strawberry
-from sqlalchemy import select
 from strawberry import UNSET
 from strawberry.types import Info
 
 from bitemporal import Interval
-from mo.db.tables import registrations
 from mo.graphapi.context import context
-from mo.graphapi.fast import SLOW, Fast, Prefetch, lean, pruned
+from mo.graphapi.fast import SLOW, Fast, Prefetch, lean, no_arguments, pruned
 from mo.graphapi.filters.inputs import ModelsUuidsBoundRegistrationFilter
-from mo.graphapi.loaders import MISSING
+from mo.graphapi.loaders import ALL_TIME, MISSING
 from mo.graphapi.records import Record, ResponseValue
 from mo.graphapi.scalars import Cursor, DateTime, LimitInt
 from mo.graphapi.window import Window, resolve
@@ -181,6 +179,8 @@ def response_types(model: str, version: type, name: str, title: str) -> tuple[ty
         ) -> list[Registration]:
             return await object_registrations(info, model, self.uuid, filter, Registration)
 
+        lean(registrations, *_lean_registrations(model, Registration), reads=())
+
     @strawberry.type(name=f"{name}ResponsePaged", description=f"A page of {title}s.")
     class Paged:
         objects: list[Response] = strawberry.field(description=f"The {title}s on this page.")
@@ -246,30 +246,49 @@ def _validities_of(info: Any, source: ResponseValue, arguments: dict[str, Any]) 
 
 
 async def object_registrations(info: Info, model: str, uuid: UUID, flt: Any, cls: type) -> list[Any]:
-    reg, obj = registrations.registration, registrations.registration_object
-    statement = (
-        select(reg.c.id, reg.c.time, reg.c.actor, reg.c.note)
-        .join(obj, obj.c.registration_id == reg.c.id)
-        .where(obj.c.model == model, obj.c.uuid == uuid)
-        .order_by(reg.c.time)
-    )
-    rows = list(await context(info).execute(statement))
+    """The registrations of the ``model`` object ``uuid`` as ``cls`` objects, newest first."""
+    rows = await context(info).loaders.registrations(model).load((uuid, ALL_TIME))
+    return _registrations(rows, model, uuid, flt, cls)
+
+
+def _registrations(rows: list[Any], model: str, uuid: UUID, flt: Any, cls: type) -> list[Any]:
     result = []
-    for row, after in zip(rows, [*rows[1:], None]):
+    for row, after in zip(rows, [*rows[1:], None], strict=True):
+        registration_id, time, actor, note = row
         item = cls(
-            registration_id=row.id,
-            start=row.time,
-            end=after.time if after is not None else None,
-            actor=row.actor,
+            registration_id=registration_id,
+            start=time,
+            end=after[1] if after is not None else None,
+            actor=actor,
             model=model,
             uuid=uuid,
-            note=row.note,
+            note=note,
         )
         if flt is not None and not _matches(item, flt):
             continue
         result.append(item)
     result.reverse()
     return result
+
+
+def _lean_registrations(model: str, cls: type) -> tuple[Fast, Prefetch]:
+    """``Response.registrations`` without arguments, from the loaders (see mo.graphapi.fast):
+    a listing reads the registrations of all its objects in one statement."""
+
+    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+        if type(source) is not ResponseValue or not no_arguments(arguments):
+            return SLOW
+        rows = info.context.loaders.registrations(model).peek((source.uuid, ALL_TIME))
+        return SLOW if rows is MISSING else _registrations(rows, model, source.uuid, None, cls)
+
+    async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
+        if not no_arguments(arguments):
+            return None
+        keys = [(parent.uuid, ALL_TIME) for parent in parents if type(parent) is ResponseValue]
+        await context(info).loaders.registrations(model).load_many(keys)
+        return []  # the values come from ``fast``
+
+    return fast, prefetch
 
 
 def _matches(item: Any, flt: Any) -> bool:
