@@ -11,7 +11,7 @@ time as SQLite takes to run the statements.
 A :class:`KeyedStatement` is built once with expanding bound parameters,
 compiled once per dialect, and run with ``exec_driver_sql`` (so SQLAlchemy's
 cursor events still see it) on the values SQLAlchemy's bind processors give.
-Its rows come back as lists with the values SQLAlchemy's result would hold, each
+Its rows come back as tuples with the values SQLAlchemy's result would hold, each
 distinct value of a column processed once: a column's values repeat a lot (an
 object's uuid over its versions, a few days and units).
 """
@@ -49,7 +49,7 @@ class KeyedStatement:
             found = self._compiled[dialect] = _Compiled(self.statement, dialect)
         return found
 
-    async def execute(self, conn: AsyncConnection, values: Mapping[str, Any]) -> list[list[Any]]:
+    async def execute(self, conn: AsyncConnection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run with ``values`` (a list for each expanding parameter); the rows, if any."""
         plan = self.compiled(conn.dialect)
         compiled, processors = plan.compiled, plan.results
@@ -65,11 +65,15 @@ class KeyedStatement:
         result = await conn.exec_driver_sql(state.statement, driver)
         if not result.returns_rows:
             return []
-        rows = [list(row) for row in result]
+        rows = result.all()
+        if not rows or not any(processors):
+            return [tuple(row) for row in rows]
+        # Column by column: a column's distinct values are few.
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
         for index, process in enumerate(processors):
             if process is not None:
-                _process_column(rows, index, process)
-        return rows
+                columns[index] = _processed(columns[index], process)
+        return list(zip(*columns, strict=True))
 
 
 class _Compiled:
@@ -94,22 +98,22 @@ class _Compiled:
         ]
 
 
-#: Results that may be shared between rows: nobody can change them.
+#: Results that may be shared between rows: nobody can change them (uuid lists are tuples of uuids).
 IMMUTABLE = frozenset({UUID, date, datetime, str, int, float, bool, bytes, Decimal, tuple})
 
 
-def _process_column(rows: list[list[Any]], index: int, process: Processor) -> None:
-    """``process`` each value of column ``index``, once per distinct (type, value)."""
-    seen: dict[Any, tuple[type, Any]] = {}
-    for row in rows:
-        value = row[index]
-        if value is None:
-            continue
-        known = seen.get(value)
-        if known is None or known[0] is not type(value):
-            processed = process(value)
-            if type(processed) not in IMMUTABLE:
-                row[index] = processed
-                continue
-            known = seen[value] = (type(value), processed)
-        row[index] = known[1]
+def _processed(values: Sequence[Any], process: Processor) -> Sequence[Any]:
+    """``values`` processed, each distinct one once when they are all of one type."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if len(kinds) == 1:
+        try:
+            distinct = set(values)
+        except TypeError:  # unhashable (a PostgreSQL array)
+            return [None if value is None else process(value) for value in values]
+        distinct.discard(None)
+        table = {value: process(value) for value in distinct}
+        if all(type(result) in IMMUTABLE for result in table.values()):
+            table[None] = None
+            return list(map(table.__getitem__, values))
+    return [None if value is None else process(value) for value in values]

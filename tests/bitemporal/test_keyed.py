@@ -37,14 +37,14 @@ async def test_rows_are_the_values_sqlalchemy_reads_and_each_list_expands(engine
         async with conn.begin() as transaction:
             await conn.run_sync(probe_metadata.create_all)
             await conn.execute(insert(PROBE), [dict(zip(COLUMNS, row, strict=True)) for row in many])
-            by_sqlalchemy = [list(row) for row in await conn.execute(statement, {"uuids": wanted})]
+            by_sqlalchemy = [tuple(row) for row in await conn.execute(statement, {"uuids": wanted})]
             keyed = KeyedStatement(statement)
             by_keyed = await keyed.execute(conn, {"uuids": wanted})
             one = await keyed.execute(conn, {"uuids": wanted[1:2]})
             none = await keyed.execute(conn, {"uuids": wanted[2:]})
             await transaction.rollback()
     assert by_keyed == by_sqlalchemy
-    assert len(by_keyed) == 4 and [row[:3] for row in one] == [list(ROWS[2][:3])]
+    assert len(by_keyed) == 4 and [row[:3] for row in one] == [ROWS[2][:3]]
     assert none == []
     assert by_keyed[0][3] == (UUID(int=1), UUID(int=2)) and isinstance(by_keyed[0][1], date)
     if engine.dialect.name == "sqlite":  # uuids are read from text there: each distinct one once
@@ -76,7 +76,7 @@ async def test_mutable_values_are_never_shared_between_rows(engine: AsyncEngine)
                 select(MUTABLE.c.value).where(MUTABLE.c.id.in_(bindparam("ids", expanding=True))).order_by(MUTABLE.c.id)
             ).execute(conn, {"ids": [1, 2, 3]})
             await transaction.rollback()
-    assert rows == [[[7]], [[7]], [None]]
+    assert rows == [([7],), ([7],), (None,)]
     assert rows[0][0] is not rows[1][0]
 
 
@@ -93,4 +93,4 @@ async def test_a_union_of_selects_with_one_list_each_returns_every_part(engine: 
             await conn.execute(insert(PROBE), [dict(zip(COLUMNS, row, strict=True)) for row in ROWS])
             rows = await KeyedStatement(union_all(first, second)).execute(conn, {"a": [ROWS[0][0]], "b": ["", "zz"]})
             await transaction.rollback()
-    assert sorted(rows) == [[0, 7], [1, 0]]
+    assert sorted(rows) == [(0, 7), (1, 0)]
