@@ -103,17 +103,21 @@ IMMUTABLE = frozenset({UUID, date, datetime, str, int, float, bool, bytes, Decim
 
 
 def _processed(values: Sequence[Any], process: Processor) -> Sequence[Any]:
-    """``values`` processed, each distinct one once when they are all of one type."""
+    """``values`` processed, each distinct one once (by value: the driver makes a new
+    object for every value it reads) when they are all of one type and the results
+    cannot change; else value by value."""
     kinds = set(map(type, values))
     kinds.discard(type(None))
+    if not kinds:
+        return values  # all None
     if len(kinds) == 1:
         try:
             distinct = set(values)
         except TypeError:  # unhashable (a PostgreSQL array)
-            return [None if value is None else process(value) for value in values]
+            distinct = set()
         distinct.discard(None)
         table = {value: process(value) for value in distinct}
-        if all(type(result) in IMMUTABLE for result in table.values()):
+        if table and all(type(result) in IMMUTABLE for result in table.values()):
             table[None] = None
             return list(map(table.__getitem__, values))
     return [None if value is None else process(value) for value in values]
