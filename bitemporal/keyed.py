@@ -72,7 +72,7 @@ class KeyedStatement:
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
         for index, process in enumerate(processors):
             if process is not None:
-                columns[index] = _processed(columns[index], process)
+                columns[index] = processed_column(columns[index], process)
         return list(zip(*columns, strict=True))
 
 
@@ -102,7 +102,7 @@ class _Compiled:
 IMMUTABLE = frozenset({UUID, date, datetime, str, int, float, bool, bytes, Decimal, tuple})
 
 
-def _processed(values: Sequence[Any], process: Processor) -> Sequence[Any]:
+def processed_column(values: Sequence[Any], process: Processor) -> Sequence[Any]:
     """``values`` processed, each distinct one once (by value: the driver makes a new
     object for every value it reads) when they are all of one type and the results
     cannot change; else value by value."""

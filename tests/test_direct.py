@@ -78,7 +78,7 @@ async def test_direct_statements_fire_sqlalchemys_events(world: Client) -> None:
     assert {row[0] for row in rows} == {UUID(ENGAGEMENT), UUID(LATE_ENGAGEMENT)}
     statements = [s for _, s in seen if "FROM engagement" in s]
     assert [kind for kind, s in seen if "FROM engagement" in s] == ["before", "after"]
-    assert statements[0] == prepared.compiled(world.engine.dialect).sql
+    assert statements[0] == prepared.sql(world.engine.dialect)
 
 
 @pytest.mark.parametrize("backend_engine", ["sqlite"], indirect=True)  # psycopg never blocks the loop

@@ -5,9 +5,11 @@ Through ``AsyncConnection.execute`` each run pays for SQLAlchemy's execution
 context, result object and a greenlet round trip for every driver call: about
 0.1-0.2 ms, where SQLite itself answers a small lookup in tens of microseconds.
 A :class:`Prepared` statement is compiled once per dialect, with the bind and
-result processors SQLAlchemy would apply, and is run on the connection's driver
-(aiosqlite's cursor, or psycopg's) in the same transaction. The rows are the
-same values SQLAlchemy's result would give, as plain tuples.
+result processors SQLAlchemy would apply (``bitemporal.keyed``, which the bulk
+writes use through SQLAlchemy's ``exec_driver_sql``), and is run on the
+connection's driver itself (sqlite3 inline or aiosqlite's worker, or psycopg) in
+the same transaction. The rows are the values SQLAlchemy's result would give, as
+tuples.
 
 SQLAlchemy's ``before_cursor_execute`` and ``after_cursor_execute`` events still
 fire (with no execution context), so statement counters and tracing see these
@@ -17,107 +19,81 @@ statements too.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bitemporal.keyed import KeyedStatement, processed_column
 from mo.db.inline_sqlite import INLINE_PARAMETERS, INLINE_ROWS, SnapshotConnection
-
-Processor = Callable[[Any], Any] | None
-
-
-class _Compiled:
-    """A statement's text for one dialect, and how to bind and read its values."""
-
-    __slots__ = ("sql", "positional", "names", "binds", "results")
-
-    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
-        self.sql = compiled.string
-        self.positional = compiled.positional
-        self.names: Sequence[str] = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
-        processors = compiled._bind_processors  # noqa: SLF001 - the processors SQLAlchemy's own execution applies
-        self.binds: dict[str, Callable[[Any], Any]] = {
-            name: processor for name, processor in processors.items() if processor is not None
-        }
-        results = [column.type._cached_result_processor(dialect, None) for column in statement.selected_columns]  # noqa: SLF001
-        self.results: list[tuple[int, Callable[[Any], Any]]] = [
-            (index, processor) for index, processor in enumerate(results) if processor is not None
-        ]
-
-    def parameters(self, values: dict[str, Any]) -> Any:
-        binds = self.binds
-        processed = {
-            name: (binds[name](values[name]) if name in binds else values[name]) for name in self.names
-        }
-        return [processed[name] for name in self.names] if self.positional else processed
-
-    def rows(self, rows: list[Any]) -> list[Any]:
-        results = self.results
-        if not results:
-            return rows
-        processed = []
-        for row in rows:
-            row = list(row)
-            for index, process in results:
-                row[index] = process(row[index])
-            processed.append(row)
-        return processed
 
 
 class Prepared:
-    """A read statement to run with :func:`run` (compiled on first use per dialect).
+    """A read statement to run with :func:`run`, compiled on first use per dialect
+    (by ``bitemporal.keyed.KeyedStatement``, with its bind and result processors).
 
     ``batch`` names the statement's list parameter, if any: on SQLite, a run whose
     list holds more than ``INLINE_PARAMETERS`` values runs on aiosqlite's worker
     thread, as a statement with that many bound values would (see
     ``mo.db.inline_sqlite``): a batch over many keys may take long enough to stall
-    the event loop.
+    the event loop. The statement has no expanding parameters: it is sent as
+    compiled.
     """
 
-    __slots__ = ("statement", "batch", "_compiled")
+    __slots__ = ("keyed", "batch")
 
     def __init__(self, statement: Select[Any], batch: str | None = None) -> None:
-        self.statement = statement
+        self.keyed = KeyedStatement(statement)
         self.batch = batch
-        self._compiled: dict[tuple[type, str], _Compiled] = {}
 
-    def compiled(self, dialect: Dialect) -> _Compiled:
-        key = (type(dialect), dialect.paramstyle)
-        found = self._compiled.get(key)
-        if found is None:
-            found = self._compiled[key] = _Compiled(self.statement, dialect)
-        return found
+    @property
+    def statement(self) -> Select[Any]:
+        return self.keyed.statement  # type: ignore[return-value]
+
+    def sql(self, dialect: Dialect) -> str:
+        """The statement's text for ``dialect``."""
+        return self.keyed.compiled(dialect).compiled.string
 
 
 async def run(conn: AsyncConnection, prepared: Prepared, values: dict[str, Any]) -> list[Any]:
     """The rows of ``prepared`` with ``values``, read in ``conn``'s transaction."""
     sync = conn.sync_connection
     assert sync is not None
-    compiled = prepared.compiled(sync.dialect)
-    parameters = compiled.parameters(values)
+    plan = prepared.keyed.compiled(sync.dialect)
+    compiled, binds = plan.compiled, plan.binds
+    sql = compiled.string
+    processed = {name: binds[name](value) if name in binds else value for name, value in values.items()}
+    positions = compiled.positiontup
+    parameters: Any = processed if positions is None else [processed[name] for name in positions]
     events = sync._has_events or sync.engine._has_events  # noqa: SLF001
     if events:
-        sync.dispatch.before_cursor_execute(sync, None, compiled.sql, parameters, None, False)
+        sync.dispatch.before_cursor_execute(sync, None, sql, parameters, None, False)
     driver = sync.connection.driver_connection
     assert driver is not None
     if sync.dialect.name == "sqlite":
         batch = prepared.batch
         large = batch is not None and len(values[batch]) > INLINE_PARAMETERS
-        rows = await _sqlite_rows(driver, compiled.sql, parameters, large)
+        rows = await _sqlite_rows(driver, sql, parameters, large)
     else:
         cursor = driver.cursor()
         try:
-            await cursor.execute(compiled.sql, parameters)
+            await cursor.execute(sql, parameters)
             rows = await cursor.fetchall()
         finally:
             await cursor.close()
     if events:
-        sync.dispatch.after_cursor_execute(sync, None, compiled.sql, parameters, None, False)
-    return compiled.rows(rows)
+        sync.dispatch.after_cursor_execute(sync, None, sql, parameters, None, False)
+    processors = plan.results
+    if not rows or not any(processors):
+        return rows
+    # column by column, each distinct value once: a column's values repeat (an object's uuid, days)
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for index, process in enumerate(processors):
+        if process is not None:
+            columns[index] = processed_column(columns[index], process)
+    return list(zip(*columns, strict=True))
 
 
 async def _sqlite_rows(driver: SnapshotConnection, sql: str, parameters: Any, large: bool) -> list[Any]:
