@@ -128,12 +128,14 @@ async def graphql(
     engine: AsyncEngine, case: Case, picks: Picks, variant: int, collect: bool = True
 ) -> tuple[float, bytes, int]:
     """One timed run: every request of the case through ``execute`` and the server's
-    renderer; after a full collection unless not ``collect`` (see ``settle``)."""
+    renderer; after a full collection unless not ``collect`` (see ``settle``). A case
+    of several requests (the write batch) settles once before the first, as its
+    baseline does before its first transaction."""
     requests = case.requests(picks, variant) if case.requests else [(case.document, case.variables(picks, variant))]
     merged: dict[str, Any] = {}
     elapsed, statements = 0.0, 0
-    for document, variables in requests:
-        if collect:
+    for number, (document, variables) in enumerate(requests):
+        if collect and number == 0:
             settle()
         if GC_MODE == "off":
             gc.disable()
@@ -405,10 +407,15 @@ async def profile(engine: AsyncEngine, case: Case, picks: Picks, backend: str) -
 
     from pyinstrument import Profiler
 
-    requests = case.requests(picks, 0) if case.requests else [(case.document, case.variables(picks, 0))]
+    def requests(variant: int) -> list[tuple[str, dict[str, Any]]]:
+        return case.requests(picks, variant) if case.requests else [(case.document, case.variables(picks, variant))]
+
+    variants = [0]
 
     async def once() -> None:
-        for document, variables in requests:
+        # a write alternates its two variants, or every run after the first would change nothing
+        variant = variants[0] = 1 - variants[0] if case.write else 0
+        for document, variables in requests(variant):
             body, _ = await execute(engine, document, variables, actor=LOCAL_ADMIN, now=NOW)
             render(body)
 
@@ -433,7 +440,7 @@ async def profile(engine: AsyncEngine, case: Case, picks: Picks, backend: str) -
     stats.sort_stats("tottime").print_stats(25)
     stats.sort_stats("cumtime").print_stats(40)
     path = DATA / f"profile-{case.name}-{backend}.txt"
-    heading = f"{runs} run(s) of {case.name} on {backend}, each {len(requests)} request(s)\n"
+    heading = f"{runs} run(s) of {case.name} on {backend}, each {len(requests(0))} request(s)\n"
     path.write_text(heading + profiler.output_text(unicode=True, color=False, show_all=False) + "\n\n" + out.getvalue())
     print(f" (profile: {path})", end="", file=sys.stderr)
 
