@@ -83,21 +83,27 @@ def first_answers(database_url: str, runs: int = 5, small: str = SMALL) -> dict[
     compile_bytecode()
     times = []
     for _ in range(runs):
-        port = _free_port()
-        env = {**os.environ, "MO_DATABASE_URL": database_url}
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mo", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        process, base, started = _launch(database_url)
         try:
-            _wait_live(f"http://127.0.0.1:{port}", started, process)
-            body = _post(f"http://127.0.0.1:{port}/graphql", small)
+            _wait_live(base, started, process)
+            body = _post(f"{base}/graphql", small)
             times.append(time.perf_counter() - started)
             assert "errors" not in body, body
         finally:
             _stop(process)
     return {"first_graphql_median_s": statistics.median(times), "first_graphql_max_s": max(times)}
+
+
+def _launch(database_url: str) -> tuple[subprocess.Popen[bytes], str, float]:
+    """``mo serve`` on a free loopback port: the process, its base URL and when it was launched."""
+    port = _free_port()
+    env = {**os.environ, "MO_DATABASE_URL": database_url}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mo", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    return process, f"http://127.0.0.1:{port}", started
 
 
 def _wait_live(base: str, started: float, process: subprocess.Popen[bytes]) -> None:
@@ -134,14 +140,7 @@ def served(database_url: str, heavy: str, small: str = SMALL, units: str = UNITS
     (the 10k-person page) and after ``units`` (the unit list), in that order.
     """
     compile_bytecode()
-    port = _free_port()
-    env = {**os.environ, "MO_DATABASE_URL": database_url}
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mo", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process, base, started = _launch(database_url)
     result: dict[str, float] = {}
 
     def idle_rss(key: str, query: str) -> None:

@@ -11,7 +11,7 @@ import asyncio
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import TextClause, bindparam, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -128,18 +128,20 @@ async def test_large_reads_return_every_row(engine: AsyncEngine) -> None:
 
 
 @ONLY_SQLITE  # PostgreSQL has no inline snapshots
-async def test_sqlite_snapshots_run_inline_and_writes_do_not(engine: AsyncEngine) -> None:
+async def test_sqlite_snapshots_are_read_only_and_writers_inline_once_locked(engine: AsyncEngine) -> None:
     async with read_transaction(engine) as conn:
         raw = await conn.get_raw_connection()
         driver = raw.driver_connection
         assert isinstance(driver, inline_sqlite.SnapshotConnection)
         await _names(conn)
-        assert driver.inline
-    assert not driver.inline
+        assert driver.inline and not driver.writing and driver.on_loop
+    assert not driver.inline and not driver.on_loop
     async with write_transaction(engine) as conn:
         raw = await conn.get_raw_connection()
-        assert not raw.driver_connection.inline
+        writer = raw.driver_connection
+        assert writer.writing and not writer.inline and writer.on_loop
         await _add(conn, "w")
+    assert not writer.writing and not writer.on_loop
 
 
 @ONLY_POSTGRESQL
@@ -170,14 +172,20 @@ async def test_pooled_postgresql_connections_the_server_closed_are_replaced(engi
         assert await _read_names(engine) == ["kept"]
 
 
+def slow_count(upto: int) -> TextClause:
+    """A statement slow enough to cancel mid-way: it counts to ``upto``, skipping the
+    values of the expanding list ``:values``."""
+    return text(
+        f"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {upto}) "
+        "SELECT count(*) FROM n WHERE x NOT IN :values"
+    ).bindparams(bindparam("values", expanding=True))
+
+
 @ONLY_SQLITE  # SQLite's worker thread
 async def test_a_read_cancelled_during_a_large_statement_leaves_the_connection_usable(engine: AsyncEngine) -> None:
     # More bound values than INLINE_PARAMETERS: the statement runs on the worker thread.
     values = list(range(-inline_sqlite.INLINE_PARAMETERS - 10, 0))
-    slow = text(
-        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000000) "
-        "SELECT count(*) FROM n WHERE x NOT IN :values"
-    ).bindparams(bindparam("values", expanding=True))
+    slow = slow_count(2_000_000)
     started = asyncio.Event()
 
     async def read() -> None:

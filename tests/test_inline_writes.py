@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from mo.db import inline_sqlite
 from mo.db.engine import read_transaction, write_transaction
 from mo.db.tables import event_namespace
+from tests.test_db_transactions import slow_count
 
 pytestmark = pytest.mark.parametrize("backend_engine", ["sqlite"], indirect=True)
 
@@ -128,10 +129,7 @@ async def test_a_writer_cancelled_while_waiting_for_the_lock_leaves_nothing_behi
 async def test_a_writer_cancelled_during_a_statement_on_the_worker_rolls_back(engine: AsyncEngine) -> None:
     # More bound values than INLINE_WRITE_PARAMETERS: the statement runs on the worker thread.
     values = list(range(-inline_sqlite.INLINE_WRITE_PARAMETERS - 10, 0))
-    slow = text(
-        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) "
-        "SELECT count(*) FROM n WHERE x NOT IN :values"
-    ).bindparams(bindparam("values", expanding=True))
+    slow = slow_count(3_000_000)
     started = asyncio.Event()
 
     async def write() -> None:

@@ -3,38 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 import mo.graphapi.view as view
 from graphql import parse
 from mo.graphapi.fast import demand
 from mo.graphapi.schema import build_schema, get_schema
 from tests.conftest import Client
+from tests.test_bulk_writes import counting
 from tests.test_lean_resolvers import world  # noqa: F401 - the fixture
 from tests.typeseed import ENGAGEMENT, PERSON_P
 
 PLAIN = build_schema(lean=False)
-
-
-@contextmanager
-def statements(client: Client) -> Iterator[list[str]]:
-    """The SQL text of every statement sent meanwhile."""
-    sent: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
-        sent.append(statement)
-
-    engine = client.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def versions_of(sent: list[str], table: str) -> list[str]:
@@ -54,7 +36,7 @@ PERSONS = (
 
 @pytest.mark.asyncio
 async def test_a_listing_reads_the_columns_its_selection_shows(world: Client, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
-    with statements(world) as sent:
+    with counting(world) as sent:
         lean = await world.ok(PERSONS)
     [engagements] = versions_of(sent, "engagement")
     selected = engagements.split("FROM")[0]
@@ -75,7 +57,7 @@ async def test_a_listing_reads_the_columns_its_selection_shows(world: Client, mo
 
 @pytest.mark.asyncio
 async def test_a_field_of_unknown_reads_loads_whole_versions(world: Client) -> None:  # noqa: F811
-    with statements(world) as sent:
+    with counting(world) as sent:
         await world.ok("{ persons { objects { current { engagements { user_key is_primary } } } } }")
     [engagements] = versions_of(sent, "engagement")
     assert "engagement.extension_10" in engagements.split("FROM")[0]
@@ -86,7 +68,7 @@ async def test_a_pruned_prefetch_left_to_graphql_core_sends_no_more_statements(w
     """A directive makes graphql-core complete the listing; its resolvers read the
     same pruned versions the prefetch loaded, instead of loading whole ones again."""
     document = "query ($x: Boolean!) { persons { objects { current { given_name @include(if: $x) surname } } } }"
-    with statements(world) as sent:
+    with counting(world) as sent:
         data = await world.ok(document, {"x": True})
     assert len(versions_of(sent, "person")) == 1
     assert all(set(o["current"]) == {"given_name", "surname"} for o in data["persons"]["objects"])
