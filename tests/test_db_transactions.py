@@ -8,6 +8,8 @@ Orderings are observed through events, never through timings.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -172,6 +174,16 @@ async def test_pooled_postgresql_connections_the_server_closed_are_replaced(engi
         assert await _read_names(engine) == ["kept"]
 
 
+async def cancelled_midway(work: Coroutine[Any, Any, None], started: asyncio.Event) -> None:
+    """Run ``work`` until it sets ``started``, give it time to reach the worker thread, cancel it."""
+    task = asyncio.create_task(work)
+    await started.wait()
+    await asyncio.sleep(0.02)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
 def slow_count(upto: int) -> TextClause:
     """A statement slow enough to cancel mid-way: it counts to ``upto``, skipping the
     values of the expanding list ``:values``."""
@@ -193,12 +205,7 @@ async def test_a_read_cancelled_during_a_large_statement_leaves_the_connection_u
             started.set()
             await conn.execute(slow, {"values": values})
 
-    task = asyncio.create_task(read())
-    await started.wait()
-    await asyncio.sleep(0.02)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
+    await cancelled_midway(read(), started)
     async with write_transaction(engine) as conn:
         await _add(conn, "after")
     assert await _read_names(engine) == ["after"]

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from mo.db import inline_sqlite
 from mo.db.engine import read_transaction, write_transaction
 from mo.db.tables import event_namespace
-from tests.test_db_transactions import slow_count
+from tests.test_db_transactions import cancelled_midway, slow_count
 
 pytestmark = pytest.mark.parametrize("backend_engine", ["sqlite"], indirect=True)
 
@@ -139,12 +139,7 @@ async def test_a_writer_cancelled_during_a_statement_on_the_worker_rolls_back(en
             await conn.execute(slow, {"values": values})
             await _add(conn, "never")
 
-    task = asyncio.create_task(write())
-    await started.wait()
-    await asyncio.sleep(0.02)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
+    await cancelled_midway(write(), started)
     async with write_transaction(engine) as conn:
         assert (await _driver(conn)).on_loop
         await _add(conn, "after")
