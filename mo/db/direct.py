@@ -18,7 +18,6 @@ statements too.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +26,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bitemporal.keyed import KeyedStatement, processed_column
-from mo.db.inline_sqlite import INLINE_PARAMETERS, INLINE_ROWS, SnapshotConnection
+from mo.db.inline_sqlite import INLINE_PARAMETERS
 
 
 class Prepared:
@@ -75,7 +74,7 @@ async def run(conn: AsyncConnection, prepared: Prepared, values: dict[str, Any])
     if sync.dialect.name == "sqlite":
         batch = prepared.batch
         large = batch is not None and len(values[batch]) > INLINE_PARAMETERS
-        rows = await _sqlite_rows(driver, sql, parameters, large)
+        rows = await driver.rows(sql, parameters, off_loop=large)
     else:
         cursor = driver.cursor()
         try:
@@ -94,22 +93,3 @@ async def run(conn: AsyncConnection, prepared: Prepared, values: dict[str, Any])
         if process is not None:
             columns[index] = processed_column(columns[index], process)
     return list(zip(*columns, strict=True))
-
-
-async def _sqlite_rows(driver: SnapshotConnection, sql: str, parameters: Any, large: bool) -> list[Any]:
-    """The rows of ``sql``: inline when the connection runs on the loop's thread
-    (up to ``INLINE_ROWS`` rows, the rest on the worker thread), else, or when
-    ``large``, in one call on the worker thread."""
-    connection = driver._conn  # noqa: SLF001 - the sqlite3 connection aiosqlite wraps
-    if large or not driver.on_loop:
-        rows: list[Any] = await driver.on_worker(_all_rows, connection, sql, parameters)
-        return rows
-    cursor = connection.execute(sql, parameters)
-    rows = cursor.fetchmany(INLINE_ROWS)
-    if len(rows) == INLINE_ROWS:
-        rows.extend(await driver.on_worker(cursor.fetchall))
-    return rows
-
-
-def _all_rows(connection: sqlite3.Connection, sql: str, parameters: Any) -> list[Any]:
-    return connection.execute(sql, parameters).fetchall()

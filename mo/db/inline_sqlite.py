@@ -103,10 +103,7 @@ class SnapshotCursor(aiosqlite.Cursor):
         if not self._conn.on_loop or self._off_loop:
             everything: list[Any] = await self._conn.on_worker(self._cursor.fetchall)
             return everything
-        rows: list[Any] = self._cursor.fetchmany(INLINE_ROWS)
-        if len(rows) == INLINE_ROWS:
-            rows.extend(await self._conn.on_worker(self._cursor.fetchall))
-        return rows
+        return await self._conn.fetched_inline(self._cursor)
 
 
 class SnapshotConnection(aiosqlite.Connection):
@@ -147,6 +144,23 @@ class SnapshotConnection(aiosqlite.Connection):
         # The worker runs its calls in order: whatever an earlier cancelled caller left there is done.
         self._worker_behind = False
         return result
+
+    async def fetched_inline(self, cursor: sqlite3.Cursor) -> list[Any]:
+        """The rows of ``cursor``, running on the loop's thread: up to
+        :data:`INLINE_ROWS` fetched inline, the rest on the worker thread."""
+        rows: list[Any] = cursor.fetchmany(INLINE_ROWS)
+        if len(rows) == INLINE_ROWS:
+            rows.extend(await self.on_worker(cursor.fetchall))
+        return rows
+
+    async def rows(self, sql: str, parameters: Any, off_loop: bool = False) -> list[Any]:
+        """All rows of one statement, read without an aiosqlite cursor: inline when
+        the connection runs on the loop's thread (fetched as ``fetched_inline``),
+        else, or when ``off_loop``, in one call on the worker thread."""
+        if off_loop or not self.on_loop:
+            rows: list[Any] = await self.on_worker(_all_rows, self._conn, sql, parameters)
+            return rows
+        return await self.fetched_inline(self._conn.execute(sql, parameters))
 
     @contextmanager
     async def cursor(self) -> aiosqlite.Cursor:
@@ -233,3 +247,7 @@ def connect(path: str, **kwargs: Any) -> SnapshotConnection:
     connection = SnapshotConnection(partial(sqlite3.connect, path, check_same_thread=False, **kwargs), 64)
     connection._thread.daemon = True
     return connection
+
+
+def _all_rows(connection: sqlite3.Connection, sql: str, parameters: Any) -> list[Any]:
+    return connection.execute(sql, parameters).fetchall()

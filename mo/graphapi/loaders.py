@@ -201,19 +201,51 @@ class JsonList(TypeDecorator[list[Any]]):
         return process
 
 
+def _value_columns(model: str, fields: tuple[str, ...]) -> list[ColumnElement[Any]]:
+    """The columns of ``fields`` of ``model``'s table, secret ones as stored
+    (ciphertext, for ``Sealed``: decrypted only when shown)."""
+    table = TABLES[model]
+    secret = MODELS[model].secret_fields
+    return [type_coerce(table.c[name], Text()).label(name) if name in secret else table.c[name] for name in fields]
+
+
+class _Versions:
+    """Turns a versions statement's rows into their parts, for ``Record``s: versions of
+    many objects share their bounds, so one (immutable) ``Interval`` per pair."""
+
+    __slots__ = ("fields", "secret", "intervals")
+
+    def __init__(self, model: str, fields: tuple[str, ...]) -> None:
+        self.fields = fields
+        self.secret = [name for name in MODELS[model].secret_fields if name in fields]
+        self.intervals: dict[tuple[Any, Any], Interval] = {}
+
+    def parts(self, start: Any, end: Any, values: Sequence[Any]) -> tuple[Interval, dict[str, Any]]:
+        """The interval ``[start, end)`` and the values of ``fields`` (``values``, in their order)."""
+        interval = self.intervals.get((start, end))
+        if interval is None:
+            interval = self.intervals[(start, end)] = Interval(start, end)
+        named = dict(zip(self.fields, values, strict=False))
+        for name in self.secret:
+            if named[name] is not None:
+                named[name] = Sealed(named[name])
+        return interval, named
+
+
+def _kept_fields(model: str, columns: frozenset[str] | None) -> tuple[str, ...]:
+    """The fields of ``model`` that ``columns`` keeps, in the model's order (None: all)."""
+    every = MODELS[model].field_names
+    return every if columns is None else tuple(name for name in every if name in columns)
+
+
 @cache
 def _versions_statement(model: str, fields: tuple[str, ...], at_registration_time: bool, array: bool) -> Prepared:
     """Versions of ``:uuids`` with the columns ``fields`` (built once per model and
     fields: building a statement costs more than running it), run on the driver
     connection (``mo.db.direct``)."""
     table = TABLES[model]
-    # secret fields as stored (ciphertext), for Sealed: decrypted only when shown
-    secret = MODELS[model].secret_fields
-    columns = (
-        type_coerce(table.c[name], Text()).label(name) if name in secret else table.c[name] for name in fields
-    )
     statement = (
-        select(table.c.uuid, table.c.valid_from, table.c.valid_to, *columns)
+        select(table.c.uuid, table.c.valid_from, table.c.valid_to, *_value_columns(model, fields))
         .where(_one_of(table.c.uuid, "uuids", array), *_bounds(table, at_registration_time))
         .order_by(table.c.uuid, table.c.valid_from)
     )
@@ -246,12 +278,14 @@ def _referring_statement(
     found = select(referring.c.uuid).where(
         _one_of(referring.c[field], "targets", array), *_bounds(referring, at_registration_time)  # type: ignore[arg-type]
     )
-    secret = MODELS[model].secret_fields
-    columns = (
-        type_coerce(table.c[name], Text()).label(name) if name in secret else table.c[name] for name in fields
-    )
     statement = (
-        select(table.c.uuid, table.c.valid_from, table.c.valid_to, table.c[field].label("referring_to"), *columns)
+        select(
+            table.c.uuid,
+            table.c.valid_from,
+            table.c.valid_to,
+            table.c[field].label("referring_to"),
+            *_value_columns(model, fields),
+        )
         .where(table.c.uuid.in_(found), *_bounds(table, at_registration_time))
         .order_by(table.c.uuid, table.c.valid_from)
     )
@@ -321,8 +355,7 @@ class Loaders:
         """
         loader = self._versions.get((model, columns))
         if loader is None:
-            every = MODELS[model].field_names
-            fields = every if columns is None else tuple(name for name in every if name in columns)
+            fields = _kept_fields(model, columns)
             loader = self._pruned.get((model, fields))
             if loader is None:
                 loader = Loader(lambda keys: self._load_versions(model, fields, keys))
@@ -347,8 +380,7 @@ class Loaders:
         loader = self._referring.get((model, field, columns))
         if loader is None:
             reverse, versions = self.reverse(model, field), self.versions(model, columns)
-            every = MODELS[model].field_names
-            fields = every if columns is None else tuple(name for name in every if name in columns)
+            fields = _kept_fields(model, columns)
 
             def fetch(keys: list[ReverseKey]) -> Awaitable[list[list[UUID]]]:
                 return self._load_referring(model, field, fields, keys, reverse, versions)
@@ -378,7 +410,6 @@ class Loaders:
     async def _load_versions(
         self, model: str, fields: tuple[str, ...], keys: Sequence[VersionKey]
     ) -> list[list[Record]]:
-        secret = [name for name in MODELS[model].secret_fields if name in fields]
         results: list[list[Record]] = [[] for _ in keys]
         for registration_time, group in _by_registration_time(keys, results).items():
             # keyed by the uuid's int: hashed in C
@@ -393,17 +424,10 @@ class Loaders:
                 _versions_statement(model, fields, at, self._arrays),
                 {"uuids": list(uuids.values()), "rt": registration_time, "start": span.start, "end": span.end},
             )
-            # versions of many objects share their bounds: one (immutable) Interval per pair
-            intervals: dict[tuple[Any, Any], Interval] = {}
+            parts = _Versions(model, fields).parts
             for row in rows:
                 uuid, start, end = row[0], row[1], row[2]
-                interval = intervals.get((start, end))
-                if interval is None:
-                    interval = intervals[(start, end)] = Interval(start, end)
-                values = dict(zip(fields, row[3:], strict=False))
-                for name in secret:
-                    if values[name] is not None:
-                        values[name] = Sealed(values[name])
+                interval, values = parts(start, end, row[3:])
                 for other, window, result in wanted[uuid.int]:
                     if start < other.end and other.start < end:
                         result.append(Record(uuid, values, interval, window))
@@ -453,7 +477,6 @@ class Loaders:
         reverse: Loader[ReverseKey, list[UUID]],
         versions: Loader[VersionKey, list[Record]],
     ) -> list[list[UUID]]:
-        secret = [name for name in MODELS[model].secret_fields if name in fields]
         # per key, by uuid int: each referring object and its versions in the key's window
         results: list[dict[int, tuple[UUID, list[Record]]]] = [{} for _ in keys]
         for registration_time, group in _by_registration_time(keys, results).items():
@@ -469,17 +492,11 @@ class Loaders:
             )
             # first which keys find each object (a version referring to the key's target in its window) ...
             found_by: dict[int, list[tuple[Interval, Window, list[Record]]]] = defaultdict(list)
-            intervals: dict[tuple[Any, Any], Interval] = {}
+            parts = _Versions(model, fields).parts
             parsed: list[tuple[UUID, Interval, dict[str, Any]]] = []
             for row in rows:
                 uuid, start, end, target = row[0], row[1], row[2], row[3]
-                interval = intervals.get((start, end))
-                if interval is None:
-                    interval = intervals[(start, end)] = Interval(start, end)
-                values = dict(zip(fields, row[4:], strict=False))
-                for name in secret:
-                    if values[name] is not None:
-                        values[name] = Sealed(values[name])
+                interval, values = parts(start, end, row[4:])
                 parsed.append((uuid, interval, values))
                 if target is None:
                     continue
