@@ -157,10 +157,9 @@ def _referring_uuids(info: Any, source: Any, model: str, column: str, arguments:
     return (SLOW, None) if uuids is MISSING else (uuids, window)
 
 
-async def _load_referring(info: Any, parents: list[Any], model: str, column: str) -> list[tuple[list[UUID], Window]]:
-    keys = [(parent.uuid, parent.relation_window) for parent in parents if type(parent) is Record]
-    found = await context(info).loaders.reverse(model, column).load_many(keys)
-    return [(uuids, window) for uuids, (_, window) in zip(found, keys, strict=True)]
+def _reverse_keys(parents: list[Any]) -> list[tuple[UUID, Window]]:
+    """The reverse loaders' keys of ``parents``: each version's uuid and relation window."""
+    return [(parent.uuid, parent.relation_window) for parent in parents if type(parent) is Record]
 
 
 def referring_page(model: str, column: str) -> tuple[Fast, Prefetch]:
@@ -173,7 +172,7 @@ def referring_page(model: str, column: str) -> tuple[Fast, Prefetch]:
     async def prefetch(info: Any, parents: list[Any], arguments: dict[str, Any]) -> list[Any] | None:
         if not no_arguments(arguments):
             return None
-        await _load_referring(info, parents, model, column)
+        await context(info).loaders.reverse(model, column).load_many(_reverse_keys(parents))
         return []
 
     return fast, prefetch
@@ -196,9 +195,8 @@ def referring_version_list(model: str, column: str) -> tuple[Fast, Prefetch]:
     ) -> list[Any] | None:
         if not no_arguments(arguments):
             return None
-        keys = [(parent.uuid, parent.relation_window) for parent in parents if type(parent) is Record]
         # the reverse lookup and the versions it finds, in one statement
-        await context(info).loaders.referring(model, column, columns).load_many(keys)
+        await context(info).loaders.referring(model, column, columns).load_many(_reverse_keys(parents))
         return []
 
     return pruned(fast, prefetch)
