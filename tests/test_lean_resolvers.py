@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 import mo.graphapi.view as view
+from mo.graphapi import joined
 from mo.graphapi.schema import build_schema
 from tests.conftest import Client
 from tests.typeseed import (
@@ -114,8 +115,18 @@ async def world(gql: Client) -> Client:
     return gql
 
 
+@pytest.fixture
+def loaders_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listings answered through the loaders' prefetch, not joined statements (``mo.graphapi.joined``)."""
+    monkeypatch.setattr(joined, "ENABLED", False)
+
+
+@pytest.mark.parametrize("joined_listings", [True, False], ids=["joined", "loaders"])
 @pytest.mark.parametrize("number", range(len(DOCUMENTS)))
-async def test_lean_answers_equal_strawberrys(world: Client, monkeypatch: pytest.MonkeyPatch, number: int) -> None:
+async def test_lean_answers_equal_strawberrys(
+    world: Client, monkeypatch: pytest.MonkeyPatch, number: int, joined_listings: bool
+) -> None:
+    monkeypatch.setattr(joined, "ENABLED", joined_listings)
     document, variables = DOCUMENTS[number]
     lean = await world(document, variables)
     lean_statements = world.statements
@@ -141,7 +152,7 @@ async def test_the_documents_reach_the_world(world: Client) -> None:
     assert ITUSER
 
 
-async def test_a_prefetched_page_is_answered_without_per_object_statements(world: Client) -> None:
+async def test_a_prefetched_page_is_answered_without_per_object_statements(world: Client, loaders_only: None) -> None:
     """Three levels of relations under a listing: one statement per level, as with the loaders."""
     await world.ok("{ persons { objects { current { engagements { org_unit { name } job_function { name } } } } } }")
     lean = world.statements
@@ -174,7 +185,7 @@ async def test_arguments_are_not_reused_across_requests(world: Client, monkeypat
 
 
 async def test_listings_are_completed_by_the_lean_path_unless_they_need_graphql_core(
-    world: Client, monkeypatch: pytest.MonkeyPatch
+    world: Client, monkeypatch: pytest.MonkeyPatch, loaders_only: None
 ) -> None:
     """The lean completion (mo.graphapi.fast.precomplete) takes plain selections and
     leaves directives to graphql-core; both give the answers compared above."""
@@ -195,7 +206,9 @@ async def test_listings_are_completed_by_the_lean_path_unless_they_need_graphql_
     assert outcomes[-1] is False
 
 
-async def test_the_completion_reuses_what_the_prefetch_resolved(world: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_completion_reuses_what_the_prefetch_resolved(
+    world: Client, monkeypatch: pytest.MonkeyPatch, loaders_only: None
+) -> None:
     """Each relation of each object is resolved once, by the prefetch: the completion
     that follows looks nothing up in the loaders again."""
     import mo.graphapi.fast as fast

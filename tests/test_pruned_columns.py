@@ -1,5 +1,8 @@
 """A listing loads only the columns of versions that its document reads
-(``mo.graphapi.fast.demand``), and whole versions wherever that is not known."""
+(``mo.graphapi.fast.demand``), and whole versions wherever that is not known.
+
+These are the loaders' statements: listings here are not answered by joined
+statements (``mo.graphapi.joined``, which reads only what it shows anyway)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 import pytest
 
 import mo.graphapi.view as view
+from mo.graphapi import joined
 from graphql import parse
 from mo.graphapi.fast import demand
 from mo.graphapi.schema import build_schema, get_schema
@@ -17,6 +21,11 @@ from tests.test_lean_resolvers import world  # noqa: F401 - the fixture
 from tests.typeseed import ENGAGEMENT, PERSON_P
 
 PLAIN = build_schema(lean=False)
+
+
+@pytest.fixture(autouse=True)
+def loaders_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(joined, "ENABLED", False)
 
 
 def versions_of(sent: list[str], table: str) -> list[str]:

@@ -4,12 +4,18 @@ Each query runs twice: on a small organisation, then after more rows are added
 at every level. The count must be the expected one both times, so a resolver
 that falls back to one query per row (an N+1) fails here. Timings are the
 benchmark's business (``python -m bench``), not the tests'.
+
+Listings whose selection ``mo.graphapi.joined`` answers cost one statement per
+to-many level instead (the to-one relations joined in); each count is checked
+with and without it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 
+from mo.graphapi import joined
 from tests.conftest import Client
 from tests.seed import CLASS, ENGAGEMENT, FACET, PERSON, UNIT, Seed, create, engagement_input, seed
 
@@ -67,14 +73,38 @@ async def _staff(gql: Client, s: Seed, unit: str, n: int, end: str | None = None
 
 
 async def _same_count_as_it_grows(
-    gql: Client, query: str, expected: int, grow: Callable[[], Awaitable[None]], variables: dict | None = None
+    gql: Client,
+    query: str,
+    expected: int,
+    grow: Callable[[], Awaitable[None]],
+    variables: dict | None = None,
+    *,
+    loaders: int | None = None,
 ) -> None:
-    small = await gql.ok(query, variables)
-    assert gql.statements == expected, f"{gql.statements} statements on the small organisation"
+    """``query`` costs ``expected`` statements before and after ``grow``; through the
+    loaders alone (``mo.graphapi.joined`` off) ``loaders`` (default: as many)."""
+    counts = {True: expected, False: expected if loaders is None else loaders}
+    small: dict[bool, dict] = {}
+    for enabled, count in counts.items():
+        with _joined(enabled):
+            small[enabled] = await gql.ok(query, variables)
+        assert gql.statements == count, f"{gql.statements} statements on the small organisation (joined: {enabled})"
+    assert small[True] == small[False]
     await grow()
-    large = await gql.ok(query, variables)
-    assert large != small
-    assert gql.statements == expected, f"{gql.statements} statements after adding rows: a per-row query?"
+    for enabled, count in counts.items():
+        with _joined(enabled):
+            large = await gql.ok(query, variables)
+        assert large != small[enabled]
+        assert gql.statements == count, f"{gql.statements} statements after adding rows (joined: {enabled}): per row?"
+
+
+@contextmanager
+def _joined(enabled: bool) -> Iterator[None]:
+    saved, joined.ENABLED = joined.ENABLED, enabled
+    try:
+        yield
+    finally:
+        joined.ENABLED = saved
 
 
 async def test_org_tree_with_two_levels_of_children(gql: Client) -> None:
@@ -87,7 +117,7 @@ async def test_org_tree_with_two_levels_of_children(gql: Client) -> None:
                 await _unit(gql, s, f"Afdeling {n}.{m}", child)
 
     # roots page, root versions, then per level the children with their versions (one statement)
-    await _same_count_as_it_grows(gql, TREE, 4, grow)
+    await _same_count_as_it_grows(gql, TREE, 4, grow)  # joined: the same statements in effect
 
 
 async def test_persons_with_engagements_units_and_job_functions(gql: Client) -> None:
@@ -98,8 +128,9 @@ async def test_persons_with_engagements_units_and_job_functions(gql: Client) -> 
         await _staff(gql, s, s.grandchild, 3, end="2030-01-01")
         await _staff(gql, s, s.root, 2)
 
-    # persons page, person versions, engagements of persons with their versions, units, classes
-    await _same_count_as_it_grows(gql, PERSONS, 5, grow)
+    # joined: persons page, person versions, engagements of persons with their units and classes joined;
+    # loaders: persons page, person versions, engagements of persons with their versions, units, classes
+    await _same_count_as_it_grows(gql, PERSONS, 3, grow, loaders=5)
 
 
 async def test_a_unit_with_its_engagements_response(gql: Client) -> None:
@@ -122,7 +153,7 @@ async def test_as_known_at_a_registration_time_costs_the_same(gql: Client) -> No
     async def grow() -> None:
         await _staff(gql, s, s.grandchild, 4, end="2030-01-01")
 
-    await _same_count_as_it_grows(gql, query, 5, grow)
+    await _same_count_as_it_grows(gql, query, 3, grow, loaders=5)
 
 
 async def _seed_with_a_manager_at_the_root(gql: Client) -> Seed:

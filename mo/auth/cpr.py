@@ -34,4 +34,8 @@ def _guarded(resolve: Any) -> Any:
     resolver.__name__ = f"cpr_guarded_{getattr(resolve, '__name__', 'resolver')}"
     # reads only info.context: as lean as what it guards (mo.graphapi.fast)
     resolver.__mo_lean__ = getattr(resolve, "__mo_lean__", False)  # type: ignore[attr-defined]
+    # the stored field it shows and the permission it needs, for joined listings (mo.graphapi.joined)
+    attribute = getattr(resolve, "__mo_attribute__", None)
+    if attribute is not None:
+        resolver.__mo_guarded__ = (attribute, READ_CPR)  # type: ignore[attr-defined]
     return resolver

@@ -414,13 +414,13 @@ def _field_nodes(
     """The field nodes of ``selection_set`` that apply to ``graphql_type``, through fragments.
 
     With ``strict_in`` (a schema: the lean completion), whatever only graphql-core
-    handles raises ``_Abort``: directives, fragment variables, a fragment on a
+    handles raises ``Abort``: directives, fragment variables, a fragment on a
     union or on an interface the type does not implement. Without (the prefetch,
     which only warms caches), such selections are passed or skipped.
     """
     for selection in selection_set.selections:
         if strict_in is not None and selection.directives:
-            raise _Abort
+            raise Abort
         if isinstance(selection, FieldNode):
             yield selection
         elif isinstance(selection, InlineFragmentNode):
@@ -430,11 +430,11 @@ def _field_nodes(
         elif isinstance(selection, FragmentSpreadNode):
             fragment = fragments.get(selection.name.value)
             if strict_in is not None and (fragment is None or getattr(fragment, "variable_definitions", None)):
-                raise _Abort
+                raise Abort
             if fragment is not None and _applies(fragment.type_condition.name.value, graphql_type, strict_in):
                 yield from _field_nodes(fragment.selection_set, graphql_type, fragments, strict_in)
         elif strict_in is not None:
-            raise _Abort
+            raise Abort
 
 
 def _applies(name: str, graphql_type: GraphQLObjectType, strict_in: Any = None) -> bool:
@@ -442,7 +442,7 @@ def _applies(name: str, graphql_type: GraphQLObjectType, strict_in: Any = None) 
     if name == graphql_type.name or any(interface.name == name for interface in graphql_type.interfaces):
         return True
     if strict_in is not None and not isinstance(strict_in.get_type(name), GraphQLObjectType):
-        raise _Abort
+        raise Abort
     return False
 
 
@@ -467,7 +467,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().complete_value(return_type, details, info, path, result, *rest)
 
 
-class _Abort(Exception):
+class Abort(Exception):
     """The lean completion met something only graphql-core handles."""
 
 
@@ -497,7 +497,7 @@ def precomplete(info: GraphQLResolveInfo, value: Any) -> Any:
         return value
     try:
         return Precompleted(_Completion(info).complete(info.return_type, value, info.field_nodes))
-    except _Abort:
+    except Abort:
         return value
 
 
@@ -520,6 +520,28 @@ def _dropped_if_awaitable(value: Any) -> bool:
     return True
 
 
+def leaf(graphql_type: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Complete:
+    """How graphql-core completes a value of a scalar or enum type (``Abort`` where it
+    would report an error)."""
+    serialize = graphql_type.serialize
+    # A str is its own serialisation for String and ID (what graphql-core's would return).
+    strings = graphql_type in (GraphQLString, GraphQLID)
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise Abort
+        if strings and type(value) is str:
+            return value
+        serialized = serialize(value)
+        if serialized is None or serialized is Undefined:
+            raise Abort
+        return serialized
+
+    return complete
+
+
 class _Completion:
     def __init__(self, info: GraphQLResolveInfo) -> None:
         self.info = _LeanInfo(info)
@@ -539,12 +561,12 @@ class _Completion:
         """How to complete values of ``graphql_type`` selected by ``nodes``, as graphql-core would."""
         if isinstance(graphql_type, GraphQLNonNull):
             if isinstance(graphql_type.of_type, (GraphQLScalarType, GraphQLEnumType)):
-                return self.leaf(graphql_type.of_type, nullable=False)
+                return leaf(graphql_type.of_type, nullable=False)
             inner = self.completion(graphql_type.of_type, nodes)
 
             def non_null(value: Any) -> Any:
                 if value is None:
-                    raise _Abort
+                    raise Abort
                 return inner(value)
 
             return non_null
@@ -555,7 +577,7 @@ class _Completion:
                 if value is None:
                     return None
                 if type(value) is not list:
-                    raise _Abort
+                    raise Abort
                 return [item(entry) for entry in value]
 
             return listed
@@ -571,35 +593,15 @@ class _Completion:
                 if value is None:
                     return None
                 if is_type_of is not None and is_type_of(value, info) is not True:
-                    raise _Abort
+                    raise Abort
                 if not plans:
                     plans.append(self.plan(object_type, nodes))
                 return obj(plans[0], value)
 
             return completed
         if isinstance(graphql_type, (GraphQLScalarType, GraphQLEnumType)):
-            return self.leaf(graphql_type, nullable=True)
-        raise _Abort
-
-    @staticmethod
-    def leaf(graphql_type: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Complete:
-        serialize = graphql_type.serialize
-        # A str is its own serialisation for String and ID (what graphql-core's would return).
-        strings = graphql_type in (GraphQLString, GraphQLID)
-
-        def leaf(value: Any) -> Any:
-            if value is None:
-                if nullable:
-                    return None
-                raise _Abort
-            if strings and type(value) is str:
-                return value
-            serialized = serialize(value)
-            if serialized is None or serialized is Undefined:
-                raise _Abort
-            return serialized
-
-        return leaf
+            return leaf(graphql_type, nullable=True)
+        raise Abort
 
     def object(self, plan: Plan, source: Any) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -617,9 +619,9 @@ class _Completion:
                 try:
                     value = resolve(source, info, **arguments)
                 except Exception as error:  # noqa: BLE001 - graphql-core reports it, on its own path
-                    raise _Abort from error
+                    raise Abort from error
                 if _dropped_if_awaitable(value):
-                    raise _Abort
+                    raise Abort
             result[key] = complete(value)  # type: ignore[operator]
         return result
 
@@ -640,7 +642,7 @@ class _Completion:
                     continue
                 field = graphql_type.fields.get(name)
                 if field is None or not getattr(field.resolve, "__mo_lean__", False):
-                    raise _Abort
+                    raise Abort
                 arguments = (
                     get_argument_values(field, field_nodes[0], self.variables)
                     if field.args or field_nodes[0].arguments

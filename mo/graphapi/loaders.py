@@ -157,7 +157,7 @@ class Loader(Generic[K, V]):
         self._values.clear()
 
 
-def _bounds(table: Table, at_registration_time: bool) -> list[ColumnElement[bool]]:
+def bounds(table: Table, at_registration_time: bool) -> list[ColumnElement[bool]]:
     """The time conditions of a batch, with the registration time and span as parameters."""
     registration = bindparam("rt", type_=table.c.reg_from.type) if at_registration_time else None
     start, end = bindparam("start", type_=table.c.valid_to.type), bindparam("end", type_=table.c.valid_from.type)
@@ -165,7 +165,7 @@ def _bounds(table: Table, at_registration_time: bool) -> list[ColumnElement[bool
     return [registered_at(table, registration), overlapping(table, span)]  # type: ignore[arg-type]
 
 
-def _one_of(column: Any, name: str, array: bool) -> ColumnElement[bool]:
+def in_list(column: Any, name: str, array: bool) -> ColumnElement[bool]:
     """``column`` is one of the list parameter ``name``, in one statement text
     whatever the list's length: an array parameter on PostgreSQL (not
     ``CAST(:text AS uuid[])``: PostgreSQL then parses the array again for every
@@ -201,10 +201,10 @@ class JsonList(TypeDecorator[list[Any]]):
         return process
 
 
-def _value_columns(model: str, fields: tuple[str, ...]) -> list[ColumnElement[Any]]:
-    """The columns of ``fields`` of ``model``'s table, secret ones as stored
-    (ciphertext, for ``Sealed``: decrypted only when shown)."""
-    table = TABLES[model]
+def value_columns(model: str, fields: tuple[str, ...], table: Any = None) -> list[ColumnElement[Any]]:
+    """The columns of ``fields`` of ``model``'s table (or of ``table``, an alias of
+    it), secret ones as stored (ciphertext, for ``Sealed``: decrypted only when shown)."""
+    table = TABLES[model] if table is None else table
     secret = MODELS[model].secret_fields
     return [type_coerce(table.c[name], Text()).label(name) if name in secret else table.c[name] for name in fields]
 
@@ -245,8 +245,8 @@ def _versions_statement(model: str, fields: tuple[str, ...], at_registration_tim
     connection (``mo.db.direct``)."""
     table = TABLES[model]
     statement = (
-        select(table.c.uuid, table.c.valid_from, table.c.valid_to, *_value_columns(model, fields))
-        .where(_one_of(table.c.uuid, "uuids", array), *_bounds(table, at_registration_time))
+        select(table.c.uuid, table.c.valid_from, table.c.valid_to, *value_columns(model, fields))
+        .where(in_list(table.c.uuid, "uuids", array), *bounds(table, at_registration_time))
         .order_by(table.c.uuid, table.c.valid_from)
     )
     return Prepared(statement, batch="uuids")
@@ -259,7 +259,7 @@ def _reverse_statement(model: str, field: str, at_registration_time: bool, array
     column = table.c[field]
     statement = (
         select(table.c.uuid, column, table.c.valid_from, table.c.valid_to)
-        .where(_one_of(column, "targets", array), *_bounds(table, at_registration_time))
+        .where(in_list(column, "targets", array), *bounds(table, at_registration_time))
         .order_by(table.c.uuid)
     )
     return Prepared(statement, batch="targets")
@@ -276,7 +276,7 @@ def _referring_statement(
     table = TABLES[model]
     referring = table.alias("referring")
     found = select(referring.c.uuid).where(
-        _one_of(referring.c[field], "targets", array), *_bounds(referring, at_registration_time)  # type: ignore[arg-type]
+        in_list(referring.c[field], "targets", array), *bounds(referring, at_registration_time)  # type: ignore[arg-type]
     )
     statement = (
         select(
@@ -284,9 +284,9 @@ def _referring_statement(
             table.c.valid_from,
             table.c.valid_to,
             table.c[field].label("referring_to"),
-            *_value_columns(model, fields),
+            *value_columns(model, fields),
         )
-        .where(table.c.uuid.in_(found), *_bounds(table, at_registration_time))
+        .where(table.c.uuid.in_(found), *bounds(table, at_registration_time))
         .order_by(table.c.uuid, table.c.valid_from)
     )
     return Prepared(statement, batch="targets")
@@ -299,7 +299,7 @@ def _registrations_statement(array: bool) -> Prepared:
     statement = (
         select(obj.c.uuid, reg.c.id, reg.c.time, reg.c.actor, reg.c.note)
         .join_from(obj, reg, obj.c.registration_id == reg.c.id)
-        .where(obj.c.model == bindparam("model"), _one_of(obj.c.uuid, "uuids", array))
+        .where(obj.c.model == bindparam("model"), in_list(obj.c.uuid, "uuids", array))
         .order_by(obj.c.uuid, reg.c.time)
     )
     return Prepared(statement, batch="uuids")

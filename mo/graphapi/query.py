@@ -12,10 +12,10 @@ from strawberry.types import Info
 from mo.auth.access_log import note_read
 from mo.auth.permissions import needs
 from mo.db.tables import registrations as audit
-from mo.graphapi import paging
+from mo.graphapi import joined, paging
 from mo.graphapi.collection import PageInfoValue, PagedValue, collection
 from mo.graphapi.context import context
-from mo.graphapi.fast import precomplete, prefetch
+from mo.graphapi.fast import Precompleted, precomplete, prefetch
 from mo.graphapi.filters import inputs as f
 from mo.graphapi.managers import managers_of
 from mo.graphapi.records import ResponseValue
@@ -34,6 +34,9 @@ def listing(model: str, filter_type: type, description: str, deprecation: str | 
     async def resolve(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
         page = await collection(info, model, filter, limit, cursor)
         note_read(info, model, filter, page)
+        answer = await joined.answer(info._raw_info, model, page)
+        if answer is not None:
+            return Precompleted(answer)
         await prefetch(info._raw_info, [page])
         return precomplete(info._raw_info, page)
 

@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from bitemporal import Interval
 from mo.db.tables import TABLES
+from mo.graphapi import joined
 from mo.graphapi.collection import PagedValue, PageInfoValue, collection
 from mo.graphapi.context import context
 from mo.graphapi.fast import SLOW, Fast, Prefetch, no_arguments, pruned
@@ -134,6 +135,7 @@ def target_versions(model: str, column: str, many: bool, required: bool) -> tupl
         await context(info).loaders.versions(model, columns).load_many(_window_keys(parents, column))
         return []  # the values come from ``fast`` (mo.graphapi.fast.prefetch)
 
+    joined.declare(fast, joined.Forward(model, column, many, required))
     return pruned(fast, prefetch)
 
 
@@ -199,4 +201,5 @@ def referring_version_list(model: str, column: str) -> tuple[Fast, Prefetch]:
         await context(info).loaders.referring(model, column, columns).load_many(_reverse_keys(parents))
         return []
 
+    joined.declare(fast, joined.Reverse(model, column))
     return pruned(fast, prefetch)

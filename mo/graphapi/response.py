@@ -16,6 +16,7 @@ from strawberry import UNSET
 from strawberry.types import Info
 
 from bitemporal import Interval
+from mo.graphapi import joined
 from mo.graphapi.context import context
 from mo.graphapi.fast import SLOW, Fast, Prefetch, lean, no_arguments, pruned
 from mo.graphapi.filters.inputs import ModelsUuidsBoundRegistrationFilter
@@ -232,6 +233,8 @@ def _lean_versions(model: str, key: LeanKey, first: bool) -> tuple[Fast, Prefetc
         await context(info).loaders.versions(model, columns).load_many(keys)
         return []  # the values come from ``fast`` (mo.graphapi.fast.prefetch)
 
+    if first:
+        joined.declare(fast, joined.Current(model, key))
     return pruned(fast, prefetch)
 
 

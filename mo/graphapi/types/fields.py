@@ -18,7 +18,7 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from mo.graphapi import relations
+from mo.graphapi import joined, relations
 from mo.graphapi.fast import SLOW, lean, no_arguments
 from mo.graphapi.loaders import MISSING
 from mo.graphapi.records import Record
@@ -133,11 +133,11 @@ def uuid_of(column: str, description: str, required: bool, replacement: str) -> 
     def resolve(self: Any) -> Any:
         return _rec(self).values.get(column)
 
-    lean(
-        resolve,
-        lambda source, info, arguments: source.values.get(column) if type(source) is Record else SLOW,
-        reads=(column,),
-    )
+    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+        return source.values.get(column) if type(source) is Record else SLOW
+
+    joined.declare(fast, joined.Column(column))
+    lean(resolve, fast, reads=(column,))
     kind = UUID if required else Optional[UUID]  # noqa: UP045
     return _field(resolve, {"return": kind}, description, UUID_DEPRECATION.format(f"{replacement} {{uuid}}"))
 
@@ -158,7 +158,11 @@ def constant_type(value: str) -> StrawberryField:
     def resolve(self: Any) -> str:
         return value
 
-    lean(resolve, lambda source, info, arguments: value, reads=())
+    def fast(source: Any, info: Any, arguments: dict[str, Any]) -> Any:
+        return value
+
+    joined.declare(fast, joined.Constant(value))
+    lean(resolve, fast, reads=())
     return _field(resolve, {"return": str}, f"Always `{value}`.", TYPE_DEPRECATION)
 
 

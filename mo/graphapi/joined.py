@@ -1,0 +1,574 @@
+"""A listing's whole selection answered from joined statements.
+
+The loaders read one statement per relation level (``mo.graphapi.loaders``) and
+build a version object for every row before the answer is completed from them
+(``mo.graphapi.fast``). For a small page (one person, one unit) that machinery,
+and a round trip per level, is most of the request. Here a listing's selection
+is compiled once per document into a plan: one statement for the objects'
+versions of the day with every to-one relation under them joined in, and one
+more per to-many relation (the objects referring to them, with their own to-one
+relations joined), nested as deep as the selection goes. Rows become the answer's
+JSON directly.
+
+What a plan covers is where relations need no choice between versions: a
+version of one day (``current``, with or without ``at`` and
+``registration_time``) and, under it, the deprecated relation fields without
+arguments, which read "as of the same day" (``mo.graphapi.relations``): a target
+or a referring object is its version valid that day, so each relation is a join
+on "valid that day, as registered then". Everything else (``validities``, the
+``*_response`` fields, arguments on relations, computed fields, directives) is
+left to the loaders: ``answer`` returns None, as it does when the data is odd
+(a required relation whose target is not valid that day, a null where the
+schema has none), and the ordinary path answers, with its own errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+from uuid import UUID
+
+from graphql.execution.values import VariableValues, get_argument_values
+from sqlalchemy import Text, and_, bindparam, select, type_coerce
+
+from bitemporal import overlapping, registered_at
+from graphql import (
+    FieldNode,
+    GraphQLEnumType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    get_named_type,
+)
+from mo.auth.permissions import READ_CPR
+from mo.db.direct import Prepared
+from mo.db.tables import TABLES
+from mo.graphapi.fast import Abort, _field_nodes, leaf
+from mo.graphapi.loaders import in_list
+from mo.graphapi.records import ResponseValue
+from mo.model import MODELS
+from mo.timezone import midnight
+
+ENABLED = True
+"""Whether listings use joined statements where they can (tests compare both paths)."""
+
+
+# --- what relation fields declare (set on their lean resolvers by relations.py, response.py, fields.py) ---
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    """``Response.current``: the version of ``model`` at the day ``key`` gives
+    (``key(info, source, arguments)`` -> (uuid, one-day window))."""
+
+    model: str
+    key: Callable[[Any, ResponseValue, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Forward:
+    """A forward relation's deprecated field: ``column`` holds the target's uuid."""
+
+    model: str
+    column: str
+    many: bool
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Reverse:
+    """A reverse relation's deprecated field: the ``model`` objects whose ``column`` is this one."""
+
+    model: str
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A field that shows a stored value of the version as it is (a ``*_uuid`` field)."""
+
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """A field that always shows ``value``."""
+
+    value: Any
+
+
+def declare(fast: Any, join: Current | Forward | Reverse | Column | Constant) -> None:
+    """Declare what the lean resolver ``fast`` answers, for plans."""
+    fast.__mo_join__ = join
+
+
+class Unsupported(Exception):
+    """The selection holds something a plan does not cover."""
+
+
+# --- plans ---
+
+
+#: how one row (of a node's columns) or one object becomes a value of the answer
+Entry = Callable[[Any, "Run"], Any]
+
+
+class Node:
+    """Versions of ``model`` shown with a selection: where their columns sit in
+    their statement's rows, and how a row becomes the selection's JSON."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        #: the model's stored fields read, in row order after uuid, valid_from, valid_to
+        self.fields: list[str] = []
+        #: where this node's columns start in its statement's rows (see ``Branch.layout``)
+        self.offset = 0
+        #: to-one relations joined into the same statement: (the field holding the target's uuid, target)
+        self.joins: list[tuple[str, Node]] = []
+        #: (response key, entry) in selection order
+        self.entries: list[tuple[str, Entry]] = []
+        #: to-many relations, each a statement of its own: (response key, branch)
+        self.reverse: list[tuple[str, Branch]] = []
+
+    def column(self, name: str) -> int:
+        """The position of stored field ``name`` among the node's columns (read from now on)."""
+        if name not in self.fields:
+            self.fields.append(name)
+        return self.fields.index(name) + 3
+
+
+class Branch:
+    """One statement: the versions, valid on the day, of ``node.model`` objects whose
+    ``column`` (None: uuid) is one of the keys, with their to-one relations joined."""
+
+    def __init__(self, node: Node, column: str | None) -> None:
+        self.node = node
+        self.column = column
+        self._prepared: dict[tuple[bool, bool], Prepared] = {}
+
+    def layout(self) -> None:
+        """Place each joined node's columns: after the key, depth first."""
+        width = 1
+
+        def place(node: Node) -> None:
+            nonlocal width
+            node.offset = width
+            width += 3 + len(node.fields)
+            for _, target in node.joins:
+                place(target)
+
+        place(self.node)
+
+    def statement(self, at_registration_time: bool, array: bool) -> Prepared:
+        prepared = self._prepared.get((at_registration_time, array))
+        if prepared is None:
+            prepared = self._prepared[(at_registration_time, array)] = self._build(at_registration_time, array)
+        return prepared
+
+    def _build(self, at_registration_time: bool, array: bool) -> Prepared:
+        aliases = iter(range(1, 1_000_000))
+        base = TABLES[self.node.model].alias(f"j{next(aliases)}")
+        key = base.c.uuid if self.column is None else base.c[self.column]
+        columns: list[Any] = [key]
+        joined: Any = base
+
+        def add(node: Node, table: Any) -> None:
+            nonlocal joined
+            assert node.offset == len(columns)
+            secret = MODELS[node.model].secret_fields
+            columns.extend((table.c.uuid, table.c.valid_from, table.c.valid_to))
+            columns.extend(
+                type_coerce(table.c[name], Text()) if name in secret else table.c[name] for name in node.fields
+            )
+            for column, target in node.joins:
+                other = TABLES[target.model].alias(f"j{next(aliases)}")
+                on = and_(other.c.uuid == table.c[column], _live(other, at_registration_time))
+                joined = joined.outerjoin(other, on)
+                add(target, other)
+
+        add(self.node, base)
+        statement = (
+            select(*(column.label(f"c{number}") for number, column in enumerate(columns)))
+            .select_from(joined)
+            .where(in_list(key, "keys", array), _live(base, at_registration_time))
+            .order_by(key, base.c.uuid)
+        )
+        return Prepared(statement, batch="keys")
+
+
+def _live(table: Any, at_registration_time: bool) -> Any:
+    """Valid on the day (``:start``, ``:end``) as registered at ``:rt`` (or now), as the loaders read."""
+    registration = bindparam("rt", type_=table.c.reg_from.type) if at_registration_time else None
+    span = SimpleNamespace(
+        start=bindparam("start", type_=table.c.valid_to.type), end=bindparam("end", type_=table.c.valid_from.type)
+    )
+    return and_(registered_at(table, registration), overlapping(table, span))  # type: ignore[arg-type]
+
+
+class Plan:
+    """A listing field's selection: the page's entries, and a root branch per ``current`` field."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, Entry]] = []
+        #: (the field's first node, its declaration, its graphql field, its branch)
+        self.currents: list[tuple[FieldNode, Current, Any, Branch]] = []
+        self.branches: list[Branch] = []
+
+
+class Run:
+    """One request's run of a plan."""
+
+    __slots__ = ("show_secrets", "pending")
+
+    def __init__(self, show_secrets: bool) -> None:
+        self.show_secrets = show_secrets
+        #: branch -> (key, the answer to fill, response key) waiting for the branch's rows
+        self.pending: dict[Branch, list[tuple[Any, dict[str, Any], str]]] = {}
+
+
+async def answer(info: GraphQLResolveInfo, model: str, page: Any) -> Any:
+    """The listing field's completed value for ``page`` (its ``objects`` and
+    ``page_info``), or None when a plan does not cover the selection or the data."""
+    if not ENABLED:
+        return None
+    plan = plan_of(info, model)
+    if plan is None:
+        return None
+    ctx = info.context
+    array = ctx.engine.dialect.name == "postgresql"
+    run = Run(ctx.principal.can(READ_CPR))
+    objects = page.objects
+    currents: list[dict[Any, dict[str, Any]]] = []
+    variables = info.variable_values
+    if not isinstance(variables, VariableValues):
+        variables = VariableValues({}, dict(variables or {}))
+    try:
+        for node, declared, graphql_field, branch in plan.currents:
+            found: dict[Any, dict[str, Any]] = {}
+            currents.append(found)
+            if objects:
+                arguments = get_argument_values(graphql_field, node, variables) if node.arguments else {}
+                _, window = declared.key(info, objects[0], arguments)
+                await _read(ctx, branch, window, [obj.uuid for obj in objects], found, run, array)
+        return {key: entry((page, currents), run) for key, entry in plan.entries}
+    except Abort:
+        return None
+
+
+async def _read(
+    ctx: Any, root: Branch, window: Any, uuids: list[UUID], found: dict[Any, dict[str, Any]], run: Run, array: bool
+) -> None:
+    """Read ``root`` for ``uuids`` into ``found`` (uuid -> answer), then every
+    to-many branch under it, level by level, into the answers waiting for it."""
+    parameters = {"rt": window.registration_time, "start": window.interval.start, "end": window.interval.end}
+    at = window.registration_time is not None
+    rows = await ctx.execute(root.statement(at, array), {**parameters, "keys": uuids})
+    node = root.node
+    for row in rows:
+        found[row[0]] = _complete(node, row, run)
+    pending = run.pending
+    while pending:
+        branch, waiting = pending.popitem()
+        keys = list(dict.fromkeys(parent for parent, _, _ in waiting))
+        rows = await ctx.execute(branch.statement(at, array), {**parameters, "keys": keys})
+        node = branch.node
+        listed: dict[Any, list[dict[str, Any]]] = {}
+        for row in rows:
+            listed.setdefault(row[0], []).append(_complete(node, row, run))
+        for parent, result, key in waiting:
+            result[key] = listed.get(parent, [])
+
+
+def _complete(node: Node, row: Any, run: Run) -> dict[str, Any]:
+    """The answer for one version (``node``'s columns of ``row``); its to-many
+    relations are left to fill (``run.pending``)."""
+    result = {key: entry(row, run) for key, entry in node.entries}
+    for key, branch in node.reverse:
+        run.pending.setdefault(branch, []).append((row[node.offset], result, key))
+    return result
+
+
+#: (id(operation), id(the listing's field node)) -> (the operation, its plan or None)
+_PLANS: dict[tuple[int, int], tuple[Any, Plan | None]] = {}
+
+
+def plan_of(info: GraphQLResolveInfo, model: str) -> Plan | None:
+    """The plan of ``info``'s listing field (None: the selection holds what a plan
+    does not cover), made once per document (cached as ``fast.demand`` is)."""
+    operation = info.operation
+    key = (id(operation), id(info.field_nodes[0]))
+    found = _PLANS.get(key)
+    if found is not None and found[0] is operation:
+        return found[1]
+    try:
+        plan: Plan | None = _Builder(info, model).listing()
+    except (Unsupported, Abort):
+        plan = None
+    if len(_PLANS) >= 256:
+        _PLANS.clear()
+    _PLANS[key] = (operation, plan)
+    return plan
+
+
+class _Builder:
+    def __init__(self, info: GraphQLResolveInfo, model: str) -> None:
+        self.info = info
+        self.schema = info.schema
+        self.fragments = info.fragments
+        self.model = model
+        self.plan = Plan()
+
+    def grouped(self, graphql_type: GraphQLObjectType, nodes: list[FieldNode]) -> list[tuple[str, list[FieldNode]]]:
+        """The response keys selected by ``nodes`` on ``graphql_type``, with their
+        field nodes (merged as graphql-core merges them). ``fast._field_nodes``
+        raises ``Abort`` at directives and fragments only graphql-core handles."""
+        grouped: dict[str, list[FieldNode]] = {}
+        for node in nodes:
+            if node.selection_set is None:
+                raise Unsupported
+            for field_node in _field_nodes(node.selection_set, graphql_type, self.fragments, self.schema):
+                grouped.setdefault((field_node.alias or field_node.name).value, []).append(field_node)
+        return list(grouped.items())
+
+    def listing(self) -> Plan:
+        info = self.info
+        if any(node.directives for node in info.field_nodes):
+            raise Unsupported
+        paged = _object_type(info.return_type)
+        plan = self.plan
+        for key, nodes in self.grouped(paged, list(info.field_nodes)):
+            name = nodes[0].name.value
+            if name == "__typename":
+                plan.entries.append((key, _constant(paged.name)))
+            elif name == "objects" and not _arguments(nodes):
+                plan.entries.append((key, self.objects(paged.fields[name], nodes)))
+            elif name == "page_info" and not _arguments(nodes):
+                plan.entries.append((key, self.page_info(paged.fields[name], nodes)))
+            else:
+                raise Unsupported
+        for branch in plan.branches:
+            branch.layout()
+        return plan
+
+    def page_info(self, field: Any, nodes: list[FieldNode]) -> Entry:
+        page_type = _object_type(field.type)
+        entries: list[tuple[str, Entry]] = []
+        for key, field_nodes in self.grouped(page_type, nodes):
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                entries.append((key, _constant(page_type.name)))
+            elif name == "next_cursor" and not _arguments(field_nodes):
+                complete = _leaf(page_type.fields[name].type)
+                entries.append((key, lambda source, run, complete=complete: complete(source[0].page_info.next_cursor)))
+            else:
+                raise Unsupported
+        return lambda source, run: {key: entry(source, run) for key, entry in entries}
+
+    def objects(self, field: Any, nodes: list[FieldNode]) -> Entry:
+        """The page's objects: each one's uuid and ``current`` version(s)."""
+        response = _object_type(field.type)
+        entries: list[tuple[str, Entry]] = []
+        for key, field_nodes in self.grouped(response, nodes):
+            name = field_nodes[0].name.value
+            graphql_field = response.fields.get(name)
+            declared = _declared(graphql_field)
+            if name == "__typename":
+                entries.append((key, _constant(response.name)))
+            elif name == "uuid" and not _arguments(field_nodes):
+                complete = _leaf(graphql_field.type)
+                entries.append((key, lambda source, run, complete=complete: complete(source[0].uuid)))
+            elif type(declared) is Current and declared.model == self.model:
+                node = Node(declared.model)
+                self.version(node, _object_type(graphql_field.type), field_nodes)
+                branch = self.branch(node, None)
+                number = len(self.plan.currents)
+                self.plan.currents.append((field_nodes[0], declared, graphql_field, branch))
+                entries.append((key, _current(number, graphql_field.type)))
+            else:
+                raise Unsupported
+
+        def complete(source: Any, run: Run) -> Any:
+            page, currents = source
+            return [{key: entry((obj, currents), run) for key, entry in entries} for obj in page.objects]
+
+        return complete
+
+    def branch(self, node: Node, column: str | None) -> Branch:
+        branch = Branch(node, column)
+        self.plan.branches.append(branch)
+        return branch
+
+    def version(self, node: Node, version_type: GraphQLObjectType, nodes: list[FieldNode]) -> None:
+        """How ``node``'s rows become the JSON of the selections ``nodes`` on ``version_type``."""
+        model = MODELS[node.model]
+        stored, secret = set(model.field_names), model.secret_fields
+        for key, field_nodes in self.grouped(version_type, nodes):
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                node.entries.append((key, _constant(version_type.name)))
+                continue
+            field = version_type.fields.get(name)
+            if field is None or _arguments(field_nodes):
+                raise Unsupported
+            attribute = getattr(field.resolve, "__mo_attribute__", None)
+            guarded = getattr(field.resolve, "__mo_guarded__", None)
+            declared = _declared(field)
+            if attribute == "uuid":
+                node.entries.append((key, _value(node, 0, _leaf(field.type))))
+            elif attribute == "validity":
+                node.entries.append((key, self.validity(node, field, field_nodes)))
+            elif attribute in stored and _is_leaf(field.type):
+                position = node.column(attribute)
+                make = _secret if attribute in secret else _value
+                node.entries.append((key, make(node, position, _leaf(field.type))))
+            elif guarded is not None and guarded[0] in stored and _is_leaf(field.type):
+                column, permission = guarded
+                if permission != READ_CPR:
+                    raise Unsupported
+                node.entries.append((key, _guarded(node, node.column(column), _leaf(field.type))))
+            elif type(declared) is Column and declared.column in stored and _is_leaf(field.type):
+                node.entries.append((key, _value(node, node.column(declared.column), _leaf(field.type))))
+            elif type(declared) is Constant:
+                node.entries.append((key, _constant(_leaf(field.type)(declared.value))))
+            elif type(declared) is Forward and declared.column in stored:
+                target = Node(declared.model)
+                self.version(target, _object_type(field.type), field_nodes)
+                position = node.column(declared.column)
+                node.joins.append((declared.column, target))
+                node.entries.append((key, _forward(node, position, declared, target, field.type)))
+            elif type(declared) is Reverse:
+                target = Node(declared.model)
+                self.version(target, _object_type(field.type), field_nodes)
+                node.reverse.append((key, self.branch(target, declared.column)))
+                node.entries.append((key, _constant(None)))  # the key's place; filled by ``_read``
+            else:
+                raise Unsupported
+
+    def validity(self, node: Node, field: Any, nodes: list[FieldNode]) -> Entry:
+        """``validity { from to }``: the version's days as local midnights."""
+        validity_type = _object_type(field.type)
+        entries: list[tuple[str, Entry]] = []
+        for key, field_nodes in self.grouped(validity_type, nodes):
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                entries.append((key, _constant(validity_type.name)))
+                continue
+            bound = validity_type.fields[name]
+            attribute = getattr(bound.resolve, "__mo_attribute__", None)
+            if attribute not in ("from_", "to") or _arguments(field_nodes):
+                raise Unsupported
+            entries.append((key, _midnight(node, 1 if attribute == "from_" else 2, _leaf(bound.type))))
+        return lambda row, run: {key: entry(row, run) for key, entry in entries}
+
+
+def _arguments(nodes: list[FieldNode]) -> bool:
+    return any(node.arguments for node in nodes)
+
+
+def _object_type(graphql_type: Any) -> GraphQLObjectType:
+    named = get_named_type(graphql_type)
+    if not isinstance(named, GraphQLObjectType):
+        raise Unsupported
+    return named
+
+
+def _is_leaf(graphql_type: Any) -> bool:
+    if isinstance(graphql_type, GraphQLNonNull):
+        graphql_type = graphql_type.of_type
+    return isinstance(graphql_type, (GraphQLScalarType, GraphQLEnumType))
+
+
+def _leaf(graphql_type: Any) -> Callable[[Any], Any]:
+    if isinstance(graphql_type, GraphQLNonNull):
+        return leaf(graphql_type.of_type, nullable=False)
+    if not isinstance(graphql_type, (GraphQLScalarType, GraphQLEnumType)):
+        raise Unsupported
+    return leaf(graphql_type, nullable=True)
+
+
+def _declared(field: Any) -> Any:
+    """What a field's lean resolver declares it answers (``declare``), if anything."""
+    fast = getattr(getattr(field, "resolve", None), "__mo_fast__", None)
+    return getattr(fast, "__mo_join__", None)
+
+
+# --- entries: each turns a row (a node's columns at ``node.offset``) or an object into a value ---
+
+
+def _constant(value: Any) -> Entry:
+    return lambda source, run: value
+
+
+def _value(node: Node, position: int, complete: Callable[[Any], Any]) -> Entry:
+    def entry(row: Any, run: Run) -> Any:
+        return complete(row[node.offset + position])
+
+    return entry
+
+
+def _secret(node: Node, position: int, complete: Callable[[Any], Any]) -> Entry:
+    """A secret stored value: read as stored, shown decrypted (as ``records.Sealed`` is)."""
+    from mo.security.cpr import decrypt
+
+    def entry(row: Any, run: Run) -> Any:
+        value = row[node.offset + position]
+        return complete(None if value is None else decrypt(value))
+
+    return entry
+
+
+def _guarded(node: Node, position: int, complete: Callable[[Any], Any]) -> Entry:
+    """A CPR number: shown to callers with ``read_cpr``, null to others (``mo.auth.cpr``)."""
+    secret = _secret(node, position, complete)
+
+    def entry(row: Any, run: Run) -> Any:
+        return secret(row, run) if run.show_secrets else complete(None)
+
+    return entry
+
+
+def _midnight(node: Node, position: int, complete: Callable[[Any], Any]) -> Entry:
+    def entry(row: Any, run: Run) -> Any:
+        return complete(midnight(row[node.offset + position]))
+
+    return entry
+
+
+def _forward(node: Node, position: int, relation: Forward, target: Node, graphql_type: Any) -> Entry:
+    """A forward relation: the target's version of the day, as ``relations.target_versions`` gives it."""
+    many, required = relation.many, relation.required
+    non_null = isinstance(graphql_type, GraphQLNonNull)
+
+    def entry(row: Any, run: Run) -> Any:
+        value: Any
+        if row[node.offset + position] is None:
+            value = ([] if required else None) if many else None
+        elif row[target.offset] is None:  # the target is not valid that day
+            if required and not many:
+                raise Abort  # the ordinary path shows its latest version instead
+            value = [] if many else None
+        else:
+            answer = _complete(target, row, run)
+            value = [answer] if many else answer
+        if value is None and non_null:
+            raise Abort
+        return value
+
+    return entry
+
+
+def _current(number: int, graphql_type: Any) -> Entry:
+    """An object's ``current`` field: its version read by the plan's ``number``th root branch."""
+    non_null = isinstance(graphql_type, GraphQLNonNull)
+
+    def entry(source: Any, run: Run) -> Any:
+        obj, currents = source
+        value = currents[number].get(obj.uuid)
+        if value is None and non_null:
+            raise Abort
+        return value
+
+    return entry
