@@ -127,6 +127,10 @@ def install(schema: Any) -> None:
             if resolver is None:
                 graphql_field.resolve = _attribute(field.python_name, graphql_field)
                 continue
+            join = getattr(resolver.wrapped_func, "__mo_join__", None)
+            if join is not None:  # a field computed from the version alone (mo.graphapi.joined)
+                graphql_field.resolve.__mo_join__ = join  # type: ignore[union-attr]
+                graphql_field.resolve.__mo_compute__ = resolver.wrapped_func  # type: ignore[union-attr]
             fast = getattr(resolver.wrapped_func, "__mo_fast__", None)
             if fast is not None:
                 graphql_field.resolve = _with_fallback(

@@ -24,6 +24,7 @@ schema has none), and the ordinary path answers, with its own errors.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -48,9 +49,11 @@ from mo.db.direct import Prepared
 from mo.db.tables import TABLES
 from mo.graphapi.fast import Abort, _field_nodes, leaf
 from mo.graphapi.loaders import in_list
-from mo.graphapi.records import ResponseValue
+from mo.graphapi.records import Record, ResponseValue
 from mo.model import MODELS
 from mo.timezone import midnight
+
+log = logging.getLogger(__name__)
 
 ENABLED = True
 """Whether listings use joined statements where they can (tests compare both paths)."""
@@ -100,9 +103,23 @@ class Constant:
     value: Any
 
 
-def declare(fast: Any, join: Current | Forward | Reverse | Column | Constant) -> None:
-    """Declare what the lean resolver ``fast`` answers, for plans."""
-    fast.__mo_join__ = join
+@dataclass(frozen=True, slots=True)
+class Computed:
+    """A field computed from stored values ``reads`` of the version alone: its
+    resolver takes only the version (a ``Record`` whose ``values`` hold ``reads``)."""
+
+    reads: tuple[str, ...]
+
+
+Declaration = Current | Forward | Reverse | Column | Constant | Computed
+
+
+def declare(resolver: Any, join: Declaration) -> Any:
+    """Declare what the lean resolver (or, for ``Computed``, the strawberry field's
+    function) ``resolver`` answers, for plans; returns ``resolver``."""
+    target = getattr(getattr(resolver, "base_resolver", None), "wrapped_func", resolver)
+    target.__mo_join__ = join
+    return resolver
 
 
 class Unsupported(Exception):
@@ -307,6 +324,9 @@ def plan_of(info: GraphQLResolveInfo, model: str) -> Plan | None:
         plan: Plan | None = _Builder(info, model).listing()
     except (Unsupported, Abort):
         plan = None
+    except Exception:  # a planning bug must not fail the request: the ordinary path answers it
+        log.exception("could not plan a joined listing; answering it through the loaders")
+        plan = None
     if len(_PLANS) >= 256:
         _PLANS.clear()
     _PLANS[key] = (operation, plan)
@@ -404,7 +424,7 @@ class _Builder:
     def version(self, node: Node, version_type: GraphQLObjectType, nodes: list[FieldNode]) -> None:
         """How ``node``'s rows become the JSON of the selections ``nodes`` on ``version_type``."""
         model = MODELS[node.model]
-        stored, secret = set(model.field_names), model.secret_fields
+        stored, secret = set(model.field_names), set(model.secret_fields)
         for key, field_nodes in self.grouped(version_type, nodes):
             name = field_nodes[0].name.value
             if name == "__typename":
@@ -433,6 +453,10 @@ class _Builder:
                 node.entries.append((key, _value(node, node.column(declared.column), _leaf(field.type))))
             elif type(declared) is Constant:
                 node.entries.append((key, _constant(_leaf(field.type)(declared.value))))
+            elif type(declared) is Computed and stored.issuperset(declared.reads) and not secret.intersection(declared.reads):
+                compute = field.resolve.__mo_compute__
+                positions = [(name, node.column(name)) for name in declared.reads]
+                node.entries.append((key, _computed(node, positions, compute, _leaf(field.type))))
             elif type(declared) is Forward and declared.column in stored:
                 target = Node(declared.model)
                 self.version(target, _object_type(field.type), field_nodes)
@@ -490,9 +514,10 @@ def _leaf(graphql_type: Any) -> Callable[[Any], Any]:
 
 
 def _declared(field: Any) -> Any:
-    """What a field's lean resolver declares it answers (``declare``), if anything."""
-    fast = getattr(getattr(field, "resolve", None), "__mo_fast__", None)
-    return getattr(fast, "__mo_join__", None)
+    """What a field's resolver declares it answers (``declare``), if anything."""
+    resolve = getattr(field, "resolve", None)
+    declared = getattr(resolve, "__mo_join__", None)
+    return declared if declared is not None else getattr(getattr(resolve, "__mo_fast__", None), "__mo_join__", None)
 
 
 # --- entries: each turns a row (a node's columns at ``node.offset``) or an object into a value ---
@@ -526,6 +551,23 @@ def _guarded(node: Node, position: int, complete: Callable[[Any], Any]) -> Entry
 
     def entry(row: Any, run: Run) -> Any:
         return secret(row, run) if run.show_secrets else complete(None)
+
+    return entry
+
+
+def _computed(
+    node: Node, positions: list[tuple[str, int]], compute: Callable[[Record], Any], complete: Callable[[Any], Any]
+) -> Entry:
+    """A value computed by the field's own function from a version holding the values it reads."""
+
+    def entry(row: Any, run: Run) -> Any:
+        offset = node.offset
+        values = {name: row[offset + position] for name, position in positions}
+        try:
+            value = compute(Record(row[offset], values, None, None))  # type: ignore[arg-type]
+        except Exception as error:  # noqa: BLE001 - the ordinary path meets it again and reports it
+            raise Abort from error
+        return complete(value)
 
     return entry
 

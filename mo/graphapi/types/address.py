@@ -7,6 +7,7 @@ from uuid import UUID
 
 import strawberry
 
+from mo.graphapi import joined
 from mo.graphapi.records import Record
 from mo.graphapi.response import Validity, response_types
 from mo.graphapi.types.fields import Rel, object_type, uuid_of
@@ -60,6 +61,9 @@ def _name(self: Any) -> Optional[str]:
     return f"{values['value']} {values['value2']}" if values.get("value2") else values["value"]
 
 
+joined.declare(_name, joined.Computed(("value", "value2")))
+
+
 @strawberry.field(description="The address resolved into its parts, as far as the registry can.")
 def _resolve(self: Any) -> ResolvedAddress:
     values = _rec(self).values
@@ -78,6 +82,9 @@ def _href(self: Any) -> Optional[str]:
     if value.replace(" ", "").lstrip("+").isdigit():
         return f"tel:{value.replace(' ', '')}"
     return None
+
+
+joined.declare(_href, joined.Computed(("value",)))
 
 
 Address = object_type(

@@ -8,6 +8,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from mo.graphapi import joined
 from mo.graphapi.records import Record
 from mo.graphapi.relations import to_version
 from mo.graphapi.response import OpenValidity, response_types
@@ -26,9 +27,15 @@ def _example(self: Any) -> Optional[str]:
     return _rec(self).values.get("example")
 
 
+joined.declare(_example, joined.Computed(("example",)))
+
+
 @strawberry.field(description="Same as name.", deprecation_reason="Returns exactly the same as `name`.")
 def _full_name(self: Any) -> str:
     return str(_rec(self).values["name"])
+
+
+joined.declare(_full_name, joined.Computed(("name",)))
 
 
 @strawberry.field(description="The facet at the top of the facet's tree.", deprecation_reason="Use client-side recursion.")

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import strawberry
 
+from mo.graphapi import joined
 from mo.graphapi.records import Record, unseal
 from mo.graphapi.response import OpenValidity, response_types
 from mo.graphapi.scalars import CPR
@@ -26,10 +27,16 @@ def _name(self: Any) -> str:
     return f"{values['given_name']} {values['surname']}".strip()
 
 
+joined.declare(_name, joined.Computed(("given_name", "surname")))
+
+
 @strawberry.field(description="The preferred name: nickname given name(s) and surname, or empty.")
 def _nickname(self: Any) -> str:
     values = _values(self)
     return f"{values.get('nickname_given_name') or ''} {values.get('nickname_surname') or ''}".strip()
+
+
+joined.declare(_nickname, joined.Computed(("nickname_given_name", "nickname_surname")))
 
 
 def _alias(column: str, kind: Any, description: str) -> Any:
@@ -37,6 +44,7 @@ def _alias(column: str, kind: Any, description: str) -> Any:
         return unseal(_values(self).get(column))
 
     resolve.__annotations__ = {"return": kind}
+    joined.declare(resolve, joined.Computed((column,)))  # refused for secret columns
     return strawberry.field(resolver=resolve, description=description, deprecation_reason=RESPONSE_DEPRECATION.format(column))
 
 
