@@ -453,7 +453,7 @@ class _Builder:
                 node.entries.append((key, _value(node, node.column(declared.column), _leaf(field.type))))
             elif type(declared) is Constant:
                 node.entries.append((key, _constant(_leaf(field.type)(declared.value))))
-            elif type(declared) is Computed and stored.issuperset(declared.reads) and not secret.intersection(declared.reads):
+            elif type(declared) is Computed and stored.issuperset(declared.reads) and secret.isdisjoint(declared.reads):
                 compute = field.resolve.__mo_compute__
                 positions = [(name, node.column(name)) for name in declared.reads]
                 node.entries.append((key, _computed(node, positions, compute, _leaf(field.type))))
