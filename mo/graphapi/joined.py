@@ -410,11 +410,11 @@ class _Builder:
             else:
                 raise Unsupported
 
-        def complete(source: Any, run: Run) -> Any:
+        def listed(source: Any, run: Run) -> Any:
             page, currents = source
             return [{key: entry((obj, currents), run) for key, entry in entries} for obj in page.objects]
 
-        return complete
+        return listed
 
     def branch(self, node: Node, column: str | None) -> Branch:
         branch = Branch(node, column)
