@@ -236,8 +236,12 @@ async def three_ways(
     monkeypatch.setattr(joined, "ENABLED", False)
     loaders = await client(document, variables, now)
     assert answer == loaders, "joined path vs loaders"
+    # the plain schema declares nothing: even with joined listings on, it never takes them
+    monkeypatch.setattr(joined, "ENABLED", True)
     monkeypatch.setattr(view, "get_schema", lambda: PLAIN)
+    before = len(seen)
     assert answer == await client(document, variables, now), "joined path vs plain schema"
+    assert len(seen) > before and all(result is None for result in seen[before:]), "plain schema took the joined path"
     return answer, taken
 
 

@@ -308,15 +308,16 @@ def _complete(node: Node, row: Any, run: Run) -> dict[str, Any]:
     return result
 
 
-#: (id(operation), id(the listing's field node)) -> (the operation, its plan or None)
-_PLANS: dict[tuple[int, int], tuple[Any, Plan | None]] = {}
+#: (id(schema), id(operation), id(the listing's field node)) -> (the operation, its plan or None)
+_PLANS: dict[tuple[int, int, int], tuple[Any, Plan | None]] = {}
 
 
 def plan_of(info: GraphQLResolveInfo, model: str) -> Plan | None:
     """The plan of ``info``'s listing field (None: the selection holds what a plan
     does not cover), made once per document (cached as ``fast.demand`` is)."""
     operation = info.operation
-    key = (id(operation), id(info.field_nodes[0]))
+    # by schema too: a parsed document is shared by schemas (the tests' plain one has no declarations)
+    key = (id(info.schema), id(operation), id(info.field_nodes[0]))
     found = _PLANS.get(key)
     if found is not None and found[0] is operation:
         return found[1]
