@@ -164,7 +164,7 @@ class Branch:
     def __init__(self, node: Node, column: str | None) -> None:
         self.node = node
         self.column = column
-        self._prepared: dict[tuple[bool, bool], Prepared] = {}
+        self._prepared: dict[tuple[bool, bool, bool], Prepared] = {}
 
     def layout(self) -> None:
         """Place each joined node's columns: after the key, depth first."""
@@ -179,13 +179,17 @@ class Branch:
 
         place(self.node)
 
-    def statement(self, at_registration_time: bool, array: bool) -> Prepared:
-        prepared = self._prepared.get((at_registration_time, array))
+    def statement(self, at_registration_time: bool, array: bool, single: bool) -> Prepared:
+        """The statement for a list of keys (``:keys``) or, when ``single``, one key
+        (``:key``): a plain equality, which PostgreSQL plans once for all runs, where
+        with a list of unknown length it keeps planning each run anew."""
+        shape = (at_registration_time, array, single)
+        prepared = self._prepared.get(shape)
         if prepared is None:
-            prepared = self._prepared[(at_registration_time, array)] = self._build(at_registration_time, array)
+            prepared = self._prepared[shape] = self._build(*shape)
         return prepared
 
-    def _build(self, at_registration_time: bool, array: bool) -> Prepared:
+    def _build(self, at_registration_time: bool, array: bool, single: bool) -> Prepared:
         aliases = iter(range(1, 1_000_000))
         base = TABLES[self.node.model].alias(f"j{next(aliases)}")
         key = base.c.uuid if self.column is None else base.c[self.column]
@@ -210,10 +214,13 @@ class Branch:
         statement = (
             select(*(column.label(f"c{number}") for number, column in enumerate(columns)))
             .select_from(joined)
-            .where(in_list(key, "keys", array), _live(base, at_registration_time))
+            .where(
+                key == bindparam("key", type_=key.type) if single else in_list(key, "keys", array),
+                _live(base, at_registration_time),
+            )
             .order_by(key, base.c.uuid)
         )
-        return Prepared(statement, batch="keys")
+        return Prepared(statement, batch=None if single else "keys")
 
 
 def _live(table: Any, at_registration_time: bool) -> Any:
@@ -282,7 +289,7 @@ async def _read(
     to-many branch under it, level by level, into the answers waiting for it."""
     parameters = {"rt": window.registration_time, "start": window.interval.start, "end": window.interval.end}
     at = window.registration_time is not None
-    rows = await ctx.execute(root.statement(at, array), {**parameters, "keys": uuids})
+    rows = await _rows(ctx, root, at, array, parameters, uuids)
     node = root.node
     for row in rows:
         found[row[0]] = _complete(node, row, run)
@@ -290,13 +297,21 @@ async def _read(
     while pending:
         branch, waiting = pending.popitem()
         keys = list(dict.fromkeys(parent for parent, _, _ in waiting))
-        rows = await ctx.execute(branch.statement(at, array), {**parameters, "keys": keys})
+        rows = await _rows(ctx, branch, at, array, parameters, keys)
         node = branch.node
         listed: dict[Any, list[dict[str, Any]]] = {}
         for row in rows:
             listed.setdefault(row[0], []).append(_complete(node, row, run))
         for parent, result, key in waiting:
             result[key] = listed.get(parent, [])
+
+
+async def _rows(
+    ctx: Any, branch: Branch, at: bool, array: bool, parameters: dict[str, Any], keys: list[Any]
+) -> Any:
+    if len(keys) == 1:
+        return await ctx.execute(branch.statement(at, array, True), {**parameters, "key": keys[0]})
+    return await ctx.execute(branch.statement(at, array, False), {**parameters, "keys": keys})
 
 
 def _complete(node: Node, row: Any, run: Run) -> dict[str, Any]:
