@@ -389,19 +389,29 @@ class _Builder:
             branch.layout()
         return plan
 
-    def page_info(self, field: Any, nodes: list[FieldNode]) -> Entry:
-        page_type = _object_type(field.type)
+    def leaves(self, field: Any, nodes: list[FieldNode], entry_of: Callable[[str, Any], Entry]) -> Entry:
+        """An object of leaf fields (``page_info``, ``validity``): each field's entry
+        from ``entry_of(name, graphql field)``, which raises ``Unsupported`` for others."""
+        object_type = _object_type(field.type)
         entries: list[tuple[str, Entry]] = []
-        for key, field_nodes in self.grouped(page_type, nodes):
+        for key, field_nodes in self.grouped(object_type, nodes):
             name = field_nodes[0].name.value
             if name == "__typename":
-                entries.append((key, _constant(page_type.name)))
-            elif name == "next_cursor" and not _arguments(field_nodes):
-                complete = _leaf(page_type.fields[name].type)
-                entries.append((key, lambda source, run, complete=complete: complete(source[0].page_info.next_cursor)))
-            else:
+                entries.append((key, _constant(object_type.name)))
+            elif _arguments(field_nodes) or name not in object_type.fields:
                 raise Unsupported
+            else:
+                entries.append((key, entry_of(name, object_type.fields[name])))
         return lambda source, run: {key: entry(source, run) for key, entry in entries}
+
+    def page_info(self, field: Any, nodes: list[FieldNode]) -> Entry:
+        def entry_of(name: str, leaf_field: Any) -> Entry:
+            if name != "next_cursor":
+                raise Unsupported
+            complete = _leaf(leaf_field.type)
+            return lambda source, run: complete(source[0].page_info.next_cursor)
+
+        return self.leaves(field, nodes, entry_of)
 
     def objects(self, field: Any, nodes: list[FieldNode]) -> Entry:
         """The page's objects: each one's uuid and ``current`` version(s)."""
@@ -489,19 +499,14 @@ class _Builder:
 
     def validity(self, node: Node, field: Any, nodes: list[FieldNode]) -> Entry:
         """``validity { from to }``: the version's days as local midnights."""
-        validity_type = _object_type(field.type)
-        entries: list[tuple[str, Entry]] = []
-        for key, field_nodes in self.grouped(validity_type, nodes):
-            name = field_nodes[0].name.value
-            if name == "__typename":
-                entries.append((key, _constant(validity_type.name)))
-                continue
-            bound = validity_type.fields[name]
+
+        def entry_of(name: str, bound: Any) -> Entry:
             attribute = getattr(bound.resolve, "__mo_attribute__", None)
-            if attribute not in ("from_", "to") or _arguments(field_nodes):
+            if attribute not in ("from_", "to"):
                 raise Unsupported
-            entries.append((key, _midnight(node, 1 if attribute == "from_" else 2, _leaf(bound.type))))
-        return lambda row, run: {key: entry(row, run) for key, entry in entries}
+            return _midnight(node, 1 if attribute == "from_" else 2, _leaf(bound.type))
+
+        return self.leaves(field, nodes, entry_of)
 
 
 def _arguments(nodes: list[FieldNode]) -> bool:
