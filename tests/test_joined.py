@@ -391,3 +391,22 @@ async def test_a_required_target_not_valid_that_day_is_left_to_the_loaders(
     )
     answer, seen = await three_ways(world, monkeypatch, document, {})
     assert seen != [None] and answer["data"]["engagements"]["objects"][0]["current"]["job_function"]["name"] == "Doomed"
+
+
+async def test_a_planning_failure_leaves_the_listing_to_the_loaders(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug while planning must not fail requests: it is logged, and the loaders answer."""
+    document, variables = HANDLED["person page by cpr"]
+    expected = await world.client.ok(document, world.variables(variables))
+
+    def broken(self: Any) -> Any:
+        raise RuntimeError("a planning bug")
+
+    monkeypatch.setattr(joined._Builder, "listing", broken)
+    monkeypatch.setattr(joined, "_PLANS", {})
+    seen = spy(monkeypatch)
+    with caplog.at_level("ERROR", logger="mo.graphapi.joined"):
+        assert await world.client.ok(document, world.variables(variables)) == expected
+    assert seen == [None]
+    assert any("a planning bug" in (record.exc_text or str(record.exc_info)) for record in caplog.records)
