@@ -15,9 +15,10 @@ version of one day (``current``, with or without ``at`` and
 ``registration_time``) and, under it, the deprecated relation fields without
 arguments, which read "as of the same day" (``mo.graphapi.relations``): a target
 or a referring object is its version valid that day, so each relation is a join
-on "valid that day, as registered then". Everything else (``validities``, the
-``*_response`` fields, arguments on relations, computed fields, directives) is
-left to the loaders: ``answer`` returns None, as it does when the data is odd
+on "valid that day, as registered then"; fields computed from a version's own
+values are computed by their own functions. Everything else (``validities``, the
+``*_response`` fields, arguments on relations, fields that read more than the
+version, directives) is left to the loaders: ``answer`` returns None, as it does when the data is odd
 (a required relation whose target is not valid that day, a null where the
 schema has none), and the ordinary path answers, with its own errors.
 """
@@ -27,14 +28,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import SimpleNamespace
+from itertools import count
 from typing import Any
 from uuid import UUID
 
 from graphql.execution.values import VariableValues, get_argument_values
 from sqlalchemy import Text, and_, bindparam, select, type_coerce
 
-from bitemporal import overlapping, registered_at
 from graphql import (
     FieldNode,
     GraphQLEnumType,
@@ -48,7 +48,7 @@ from mo.auth.permissions import READ_CPR
 from mo.db.direct import Prepared
 from mo.db.tables import TABLES
 from mo.graphapi.fast import Abort, _field_nodes, leaf
-from mo.graphapi.loaders import in_list
+from mo.graphapi.loaders import bounds, in_list
 from mo.graphapi.records import Record, ResponseValue
 from mo.model import MODELS
 from mo.timezone import midnight
@@ -190,7 +190,7 @@ class Branch:
         return prepared
 
     def _build(self, at_registration_time: bool, array: bool, single: bool) -> Prepared:
-        aliases = iter(range(1, 1_000_000))
+        aliases = count(1)
         base = TABLES[self.node.model].alias(f"j{next(aliases)}")
         key = base.c.uuid if self.column is None else base.c[self.column]
         columns: list[Any] = [key]
@@ -224,12 +224,8 @@ class Branch:
 
 
 def _live(table: Any, at_registration_time: bool) -> Any:
-    """Valid on the day (``:start``, ``:end``) as registered at ``:rt`` (or now), as the loaders read."""
-    registration = bindparam("rt", type_=table.c.reg_from.type) if at_registration_time else None
-    span = SimpleNamespace(
-        start=bindparam("start", type_=table.c.valid_to.type), end=bindparam("end", type_=table.c.valid_from.type)
-    )
-    return and_(registered_at(table, registration), overlapping(table, span))  # type: ignore[arg-type]
+    """Valid on the day (``:start``, ``:end``) as registered at ``:rt`` (or now): the loaders' conditions."""
+    return and_(*bounds(table, at_registration_time))
 
 
 class Plan:
@@ -466,16 +462,16 @@ class _Builder:
                 node.entries.append((key, _value(node, 0, _leaf(field.type))))
             elif attribute == "validity":
                 node.entries.append((key, self.validity(node, field, field_nodes)))
-            elif attribute in stored and _is_leaf(field.type):
+            elif attribute in stored:
                 position = node.column(attribute)
                 make = _secret if attribute in secret else _value
                 node.entries.append((key, make(node, position, _leaf(field.type))))
-            elif guarded is not None and guarded[0] in stored and _is_leaf(field.type):
+            elif guarded is not None and guarded[0] in stored:
                 column, permission = guarded
                 if permission != READ_CPR:
                     raise Unsupported
                 node.entries.append((key, _guarded(node, node.column(column), _leaf(field.type))))
-            elif type(declared) is Column and declared.column in stored and _is_leaf(field.type):
+            elif type(declared) is Column and declared.column in stored:
                 node.entries.append((key, _value(node, node.column(declared.column), _leaf(field.type))))
             elif type(declared) is Constant:
                 node.entries.append((key, _constant(_leaf(field.type)(declared.value))))
@@ -520,13 +516,8 @@ def _object_type(graphql_type: Any) -> GraphQLObjectType:
     return named
 
 
-def _is_leaf(graphql_type: Any) -> bool:
-    if isinstance(graphql_type, GraphQLNonNull):
-        graphql_type = graphql_type.of_type
-    return isinstance(graphql_type, (GraphQLScalarType, GraphQLEnumType))
-
-
 def _leaf(graphql_type: Any) -> Callable[[Any], Any]:
+    """How a value of a scalar or enum field is completed; ``Unsupported`` for any other type."""
     if isinstance(graphql_type, GraphQLNonNull):
         return leaf(graphql_type.of_type, nullable=False)
     if not isinstance(graphql_type, (GraphQLScalarType, GraphQLEnumType)):
