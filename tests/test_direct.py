@@ -9,16 +9,19 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.util import greenlet_spawn
 
 from mo.db import direct
-from mo.db.engine import read_transaction
+from mo.db.engine import driver_snapshot, read_transaction
 from mo.db.inline_sqlite import INLINE_PARAMETERS
+from mo.db.tables import TABLES
 from mo.graphapi.loaders import _reverse_statement, _versions_statement
 from mo.model import MODELS
 from tests.conftest import Client
 from tests.test_lean_resolvers import world  # noqa: F401 - the fixture
-from tests.typeseed import ENGAGEMENT, LATE_ENGAGEMENT, MISSING, PERSON_P, PERSON_Q, UNIT_A
+from tests.typeseed import C0, ENGAGEMENT, LATE_ENGAGEMENT, MISSING, PERSON_P, PERSON_Q, UNIT_A
 
 pytestmark = pytest.mark.asyncio
 
@@ -103,3 +106,69 @@ async def test_a_large_batch_runs_on_the_worker_thread_on_sqlite(
                                                  "end": date(2100, 1, 1)})
     assert [row[0] for row in rows] == [UUID(ENGAGEMENT)]
     assert calls == ([] if keys <= INLINE_PARAMETERS else ["_all_rows"])
+
+
+async def test_driver_snapshot_rows_equal_sqlalchemys(world: Client) -> None:  # noqa: F811
+    prepared = _versions_statement("engagement", MODELS["engagement"].field_names, False, _arrays(world))
+    values = {"uuids": [UUID(ENGAGEMENT), UUID(LATE_ENGAGEMENT)], "rt": None, "start": date(2000, 1, 1),
+              "end": date(2100, 1, 1)}
+    async with read_transaction(world.engine) as conn:
+        expected = [tuple(row) for row in await direct.run(conn, prepared, values)]
+    async with driver_snapshot(world.engine) as connection:
+        got = [tuple(row) for row in await direct.run_on_driver(world.engine.sync_engine, connection, prepared, values)]
+    assert got == expected and got
+
+
+async def test_a_driver_snapshot_sees_one_moment(world: Client) -> None:  # noqa: F811
+    """A unit made while the snapshot is open is not in it; the next snapshot sees it."""
+    units = direct.Prepared(select(func.count()).select_from(TABLES["org_unit"]))
+    engine = world.engine
+
+    async def count(connection: Any) -> int:
+        [(number,)] = await direct.run_on_driver(engine.sync_engine, connection, units, {})
+        return int(number)
+
+    async with driver_snapshot(engine) as connection:
+        before = await count(connection)
+        await world.ok(
+            "mutation ($i: OrganisationUnitCreateInput!) { org_unit_create(input: $i) { uuid } }",
+            {"i": {"name": "Later", "user_key": "later", "parent": UNIT_A, "org_unit_type": C0,
+                   "validity": {"from": "2020-01-01"}}},
+        )
+        assert await count(connection) == before
+    async with driver_snapshot(engine) as connection:
+        assert await count(connection) == before + 1
+
+
+@pytest.mark.parametrize("fails", [False, True])
+async def test_a_driver_snapshot_leaves_its_connection_as_it_found_it(world: Client, fails: bool) -> None:  # noqa: F811
+    """Back in the pool, the connection is in no transaction, and on PostgreSQL has
+    the isolation level and read-only setting it had: the next user may write."""
+    engine = world.engine
+    if _arrays(world):  # one connection, so that each checkout is the same one
+        engine = create_async_engine(engine.url.render_as_string(hide_password=False), pool_size=1, max_overflow=0)
+    statement = direct.Prepared(select(func.count()).select_from(TABLES["person"]))
+    try:
+        found = await engine.raw_connection()
+        driver = found.driver_connection
+        settings = (driver.isolation_level, driver.read_only) if _arrays(world) else None
+        await greenlet_spawn(found.close)
+        try:
+            async with driver_snapshot(engine) as connection:
+                used = connection.driver_connection
+                assert used is driver or not _arrays(world)
+                await direct.run_on_driver(engine.sync_engine, connection, statement, {})
+                if _arrays(world):
+                    assert driver.read_only is True
+                if fails:
+                    raise LookupError("the caller's own failure")
+        except LookupError:
+            assert fails
+        if _arrays(world):
+            assert (driver.isolation_level, driver.read_only) == settings
+            assert driver.info.transaction_status.name == "IDLE"
+        else:
+            assert not used.in_transaction and not used.inline
+    finally:
+        if engine is not world.engine:
+            await engine.dispose()

@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.pool import PoolProxiedConnection
 
 from bitemporal.keyed import KeyedStatement, processed_column
 from mo.db.inline_sqlite import INLINE_PARAMETERS
@@ -60,18 +61,31 @@ async def run(conn: AsyncConnection, prepared: Prepared, values: dict[str, Any])
     """The rows of ``prepared`` with ``values``, read in ``conn``'s transaction."""
     sync = conn.sync_connection
     assert sync is not None
-    plan = prepared.keyed.compiled(sync.dialect)
+    events = sync if sync._has_events or sync.engine._has_events else None  # noqa: SLF001
+    return await _run(sync.dialect, sync.connection.driver_connection, events, prepared, values)
+
+
+async def run_on_driver(
+    engine: Engine, connection: PoolProxiedConnection, prepared: Prepared, values: dict[str, Any]
+) -> list[Any]:
+    """``run`` on a pooled driver connection of ``engine`` (``mo.db.engine.driver_snapshot``),
+    in the transaction it is in; the engine's statement events fire with no connection."""
+    events = engine if engine._has_events else None  # noqa: SLF001
+    return await _run(engine.dialect, connection.driver_connection, events, prepared, values)
+
+
+async def _run(dialect: Dialect, driver: Any, events: Any, prepared: Prepared, values: dict[str, Any]) -> list[Any]:
+    plan = prepared.keyed.compiled(dialect)
     compiled, binds = plan.compiled, plan.binds
     sql = compiled.string
     processed = {name: binds[name](value) if name in binds else value for name, value in values.items()}
     positions = compiled.positiontup
     parameters: Any = processed if positions is None else [processed[name] for name in positions]
-    events = sync._has_events or sync.engine._has_events  # noqa: SLF001
-    if events:
-        sync.dispatch.before_cursor_execute(sync, None, sql, parameters, None, False)
-    driver = sync.connection.driver_connection
+    if events is not None:
+        target = events if isinstance(events, Connection) else None
+        events.dispatch.before_cursor_execute(target, None, sql, parameters, None, False)
     assert driver is not None
-    if sync.dialect.name == "sqlite":
+    if dialect.name == "sqlite":
         batch = prepared.batch
         large = batch is not None and len(values[batch]) > INLINE_PARAMETERS
         rows = await driver.rows(sql, parameters, off_loop=large)
@@ -82,8 +96,8 @@ async def run(conn: AsyncConnection, prepared: Prepared, values: dict[str, Any])
             rows = await cursor.fetchall()
         finally:
             await cursor.close()
-    if events:
-        sync.dispatch.after_cursor_execute(sync, None, sql, parameters, None, False)
+    if events is not None:
+        events.dispatch.after_cursor_execute(target, None, sql, parameters, None, False)
     processors = plan.results
     if not rows or not any(processors):
         return rows

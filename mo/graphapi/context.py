@@ -8,14 +8,15 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import PoolProxiedConnection
 from strawberry.types import Info
 
 from bitemporal import Interval, Registrar
 from mo.auth.principal import Principal, local_admin
 from mo.auth.scope import OwnerScope
-from mo.db.direct import Prepared
+from mo.db.direct import Prepared, run_on_driver
 from mo.db.direct import run as run_prepared
-from mo.db.engine import read_transaction, write_transaction
+from mo.db.engine import driver_snapshot, read_transaction, write_transaction
 from mo.db.tables import registrations
 from mo.events.outbox import record_registration
 from mo.graphapi.loaders import Loaders
@@ -52,6 +53,11 @@ class RequestContext:
         self._stack = AsyncExitStack()
         self._conn: AsyncConnection | None = None
         self._write: WriteContext | None = None
+        #: Set before the first statement by a caller that sends only ``Prepared``
+        #: statements: they then run in a snapshot on the driver connection itself
+        #: (``mo.db.engine.driver_snapshot``), without SQLAlchemy's connection.
+        self.driver_only = False
+        self._driver: PoolProxiedConnection | None = None
 
     @property
     def default_window(self) -> Window:
@@ -59,12 +65,20 @@ class RequestContext:
 
     async def connection(self) -> AsyncConnection:
         if self._conn is None:
+            if self.driver_only:
+                raise RuntimeError("this request reads on the driver connection: prepared statements only")
             self._conn = await self._stack.enter_async_context(read_transaction(self.engine))
         return self._conn
 
     async def execute(self, statement: Any, parameters: dict[str, Any] | None = None) -> Any:
         """Run a read statement in the request's transaction, counting statements
         (a ``Prepared`` one on the driver connection: ``mo.db.direct``)."""
+        if self.driver_only and type(statement) is Prepared:
+            driver = self._driver
+            if driver is None:
+                driver = self._driver = await self._stack.enter_async_context(driver_snapshot(self.engine))
+            self.statements += 1
+            return await run_on_driver(self.engine.sync_engine, driver, statement, parameters or {})
         conn = await self.connection()
         self.statements += 1
         if type(statement) is Prepared:
@@ -75,7 +89,7 @@ class RequestContext:
         # Every write asks for the writer: what the request read before it may be stale now.
         self.loaders.clear()
         if self._write is None:
-            if self._conn is not None:
+            if self._conn is not None or self._driver is not None:
                 raise RuntimeError("a write must come before any read in a request")
             self._conn = await self._stack.enter_async_context(write_transaction(self.engine))
             registrar = Registrar(self._conn, registrations, self.actor, self.note, clock=lambda: self.now)
