@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import mo.graphapi.joined as joined
+import mo.graphapi.planned as planned
 import mo.graphapi.view as view
 from mo.auth.permissions import READ_CPR, all_permissions
 from mo.auth.principal import Principal
@@ -40,6 +41,18 @@ from tests.typeseed import (
 )
 
 pytestmark = pytest.mark.asyncio
+
+
+def through_the_executor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listings resolved by strawberry's executor here (``joined.answer``); the same
+    plans run past it are ``tests/test_planned.py``'s."""
+    monkeypatch.setattr(planned, "ENABLED", False)
+
+
+@pytest.fixture(autouse=True)
+def _executor(monkeypatch: pytest.MonkeyPatch) -> None:
+    through_the_executor(monkeypatch)
+
 
 PLAIN = build_schema(lean=False)
 
@@ -178,11 +191,11 @@ NOT_HANDLED: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 # The person page of one person with two engagements:
-JOINED_PERSON_PAGE = 3  # the listing; the person's version; its engagements with their units and classes joined
+JOINED_PERSON_PAGE = 2  # the person's version, found by the filter; its engagements with units and classes joined
 LOADERS_PERSON_PAGE = 5  # the listing, person versions, engagements with their versions, units, classes
 # The unit page of two units:
-JOINED_UNIT_PAGE = 4  # the listing; the units with parent and unit type; the children; the engagements with
-#                       person and job function joined
+JOINED_UNIT_PAGE = 3  # the units with parent and unit type, found by the filter; the children; the engagements
+#                       with person and job function joined
 
 
 @dataclass
@@ -311,6 +324,7 @@ async def test_pages_follow_the_cursor_alike(world: World, monkeypatch: pytest.M
     )
     while (cursor := pages[-1]["data"]["org_units"]["page_info"]["next_cursor"]) is not None and len(pages) < 10:
         monkeypatch.undo()
+        through_the_executor(monkeypatch)
         answer, more = await three_ways(world, monkeypatch, PAGED, {"c": cursor})
         pages.append(answer)
         seen += more
@@ -384,6 +398,7 @@ async def test_a_required_target_not_valid_that_day_is_left_to_the_loaders(
         assert seen == [None], seen
         assert "errors" not in answer and "'orphan'" in repr(answer), answer
         monkeypatch.undo()
+        through_the_executor(monkeypatch)
     # the day before, the class is valid and the joined path answers
     document = (
         f'{{ engagements(filter: {{uuids: ["{ORPHAN}"]}}) {{ objects {{ current(at: "2014-06-01") '

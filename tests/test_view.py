@@ -5,14 +5,18 @@ from __future__ import annotations
 import asyncio
 import gc
 
+import pytest
 from strawberry.extensions.validation_cache import _get_validate_cache
 
+from mo.graphapi import planned
 from tests.conftest import Client
 
 QUERY = "query Units { org_units { objects { uuid } } }"
 
 
-async def test_identical_documents_are_validated_once(gql: Client) -> None:
+async def test_identical_documents_are_validated_once(gql: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By strawberry's executor (the planned path compiles a document once: tests/test_planned.py)."""
+    monkeypatch.setattr(planned, "ENABLED", False)
     cache = _get_validate_cache(256)
     await gql.ok(QUERY)
     before = cache.cache_info()

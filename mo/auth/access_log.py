@@ -30,13 +30,17 @@ REDACTED = "<redacted>"
 def note_read(info: Any, model: str, flt: Any, page: Any, uuids: list[UUID] | None = None) -> None:
     """Remember that a root field returned ``page``'s objects (when the log is on)."""
     ctx = info.context
-    if not getattr(ctx, "log_reads", False):
-        return
+    if getattr(ctx, "log_reads", False):
+        note(ctx, info.field_name, model, flt, page, uuids)
+
+
+def note(ctx: Any, field_name: str, model: str, flt: Any, page: Any, uuids: list[UUID] | None = None) -> None:
+    """``note_read`` for the root field ``field_name`` of the request ``ctx`` (whose log is on)."""
     described = describe(flt)
     arguments = {} if described is None else {"filter": described}
     if uuids is None:
         uuids = [obj.uuid for obj in getattr(page, "objects", ())]
-    ctx.reads.append((info.field_name, model, arguments, uuids))
+    ctx.reads.append((field_name, model, arguments, uuids))
 
 
 def describe(value: Any) -> Any:

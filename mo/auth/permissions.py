@@ -226,9 +226,12 @@ def grant(roles: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
 def touches_cpr(info: Any) -> bool:
     """Whether the field's arguments, or any argument below it, carry a CPR number."""
     raw = getattr(info, "_raw_info", info)  # strawberry's Info wraps graphql-core's
-    variables = raw.variable_values or {}
-    fragments = raw.fragments or {}
-    return any(_field_touches(node, variables, fragments, set()) for node in raw.field_nodes)
+    return nodes_touch_cpr(raw.field_nodes, raw.variable_values or {}, raw.fragments or {})
+
+
+def nodes_touch_cpr(nodes: Any, variables: Any, fragments: dict[str, Any]) -> bool:
+    """``touches_cpr`` for the field nodes ``nodes`` with ``variables`` (their values by name)."""
+    return any(_field_touches(node, variables, fragments, set()) for node in nodes)
 
 
 def _field_touches(node: FieldNode, variables: dict[str, Any], fragments: dict[str, Any], seen: set[str]) -> bool:

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from mo.db.tables import TABLES
 from mo.graphapi import paging
-from mo.graphapi.context import context
+from mo.graphapi.context import RequestContext, context
 from mo.graphapi.filters.compiler import Compiler
 from mo.graphapi.records import ResponseValue
 from mo.graphapi.window import Window
@@ -39,7 +39,20 @@ async def collection(
     default: Window | None = None,
 ) -> PagedValue:
     """One page of the ``model`` objects matching ``flt``, in uuid order."""
-    ctx = context(info)
+    return await page_of(context(info), model, flt, limit, cursor, extra=extra, default=default)
+
+
+async def page_of(
+    ctx: RequestContext,
+    model: str,
+    flt: Any,
+    limit: int | None,
+    cursor: str | None,
+    *,
+    extra: list[ColumnElement[bool]] | None = None,
+    default: Window | None = None,
+) -> PagedValue:
+    """``collection`` in the request ``ctx``."""
     compiler = Compiler(ctx.today)
     window = compiler.window(flt, default)
     after: UUID | None = None

@@ -34,6 +34,7 @@ from uuid import UUID
 
 from graphql.execution.values import VariableValues, get_argument_values
 from sqlalchemy import Text, and_, bindparam, select, type_coerce
+from strawberry import UNSET
 
 from graphql import (
     FieldNode,
@@ -44,10 +45,14 @@ from graphql import (
     GraphQLScalarType,
     get_named_type,
 )
+from mo.auth.access_log import note
 from mo.auth.permissions import READ_CPR
 from mo.db.direct import Prepared
 from mo.db.tables import TABLES
+from mo.graphapi.collection import PagedValue, PageInfoValue, page_of
 from mo.graphapi.fast import Abort, _field_nodes, leaf
+from mo.graphapi.filters.compiler import Compiler
+from mo.graphapi.filters.spec import fields_of
 from mo.graphapi.loaders import bounds, in_list
 from mo.graphapi.records import Record, ResponseValue
 from mo.model import MODELS
@@ -157,6 +162,10 @@ class Node:
         return self.fields.index(name) + 3
 
 
+#: a root statement's filter conditions: (parameter, column, whether one value)
+Keys = tuple[tuple[str, str, bool], ...]
+
+
 class Branch:
     """One statement: the versions, valid on the day, of ``node.model`` objects whose
     ``column`` (None: uuid) is one of the keys, with their to-one relations joined."""
@@ -164,7 +173,7 @@ class Branch:
     def __init__(self, node: Node, column: str | None) -> None:
         self.node = node
         self.column = column
-        self._prepared: dict[tuple[bool, bool, bool], Prepared] = {}
+        self._prepared: dict[tuple[bool, bool, bool, Keys | None], Prepared] = {}
 
     def layout(self) -> None:
         """Place each joined node's columns: after the key, depth first."""
@@ -179,17 +188,21 @@ class Branch:
 
         place(self.node)
 
-    def statement(self, at_registration_time: bool, array: bool, single: bool) -> Prepared:
+    def statement(self, at_registration_time: bool, array: bool, single: bool, keys: Keys | None = None) -> Prepared:
         """The statement for a list of keys (``:keys``) or, when ``single``, one key
         (``:key``): a plain equality, which PostgreSQL plans once for all runs, where
-        with a list of unknown length it keeps planning each run anew."""
-        shape = (at_registration_time, array, single)
+        with a list of unknown length it keeps planning each run anew.
+
+        With ``keys`` (a root branch only), a listing's filter takes the list's place:
+        each (parameter, column, single) is "the version's column is one of the
+        parameter's values" (or equal to its one value); none: every object."""
+        shape = (at_registration_time, array, single, keys)
         prepared = self._prepared.get(shape)
         if prepared is None:
             prepared = self._prepared[shape] = self._build(*shape)
         return prepared
 
-    def _build(self, at_registration_time: bool, array: bool, single: bool) -> Prepared:
+    def _build(self, at_registration_time: bool, array: bool, single: bool, keys: Keys | None) -> Prepared:
         aliases = count(1)
         base = TABLES[self.node.model].alias(f"j{next(aliases)}")
         key = base.c.uuid if self.column is None else base.c[self.column]
@@ -211,16 +224,25 @@ class Branch:
                 add(target, other)
 
         add(self.node, base)
+        if keys is not None:
+            assert self.column is None
+            chosen = [
+                base.c[column] == bindparam(name, type_=base.c[column].type)
+                if one
+                else in_list(base.c[column], name, array)
+                for name, column, one in keys
+            ]
+            batch = next((name for name, _, one in keys if not one), None)
+        else:
+            chosen = [key == bindparam("key", type_=key.type) if single else in_list(key, "keys", array)]
+            batch = None if single else "keys"
         statement = (
             select(*(column.label(f"c{number}") for number, column in enumerate(columns)))
             .select_from(joined)
-            .where(
-                key == bindparam("key", type_=key.type) if single else in_list(key, "keys", array),
-                _live(base, at_registration_time),
-            )
+            .where(*chosen, _live(base, at_registration_time))
             .order_by(key, base.c.uuid)
         )
-        return Prepared(statement, batch=None if single else "keys")
+        return Prepared(statement, batch=batch)
 
 
 def _live(table: Any, at_registration_time: bool) -> Any:
@@ -249,43 +271,165 @@ class Run:
         self.pending: dict[Branch, list[tuple[Any, dict[str, Any], str]]] = {}
 
 
-async def answer(info: GraphQLResolveInfo, model: str, page: Any) -> Any:
-    """The listing field's completed value for ``page`` (its ``objects`` and
-    ``page_info``), or None when a plan does not cover the selection or the data."""
+_ASK = object()
+
+
+class _Keys:
+    """What a ``Current`` key reads of its ``info``: the request."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+
+
+async def answer(info: GraphQLResolveInfo, model: str, flt: Any, limit: int | None, cursor: str | None) -> Any:
+    """The listing field's completed value (its ``objects`` and ``page_info``) for the
+    filter and page arguments, or None when a plan does not cover the selection or
+    the data (the caller then reads the page itself)."""
     if not ENABLED:
         return None
     plan = plan_of(info, model)
     if plan is None:
         return None
-    ctx = info.context
-    array = ctx.engine.dialect.name == "postgresql"
-    run = Run(ctx.principal.can(READ_CPR))
-    objects = page.objects
-    currents: list[dict[Any, dict[str, Any]]] = []
-    variables = info.variable_values
+    return await listing(info.context, plan, model, info.field_name, flt, limit, cursor, info.variable_values)
+
+
+async def listing(
+    ctx: Any,
+    plan: Plan,
+    model: str,
+    field_name: str,
+    flt: Any,
+    limit: int | None,
+    cursor: str | None,
+    variables: Any,
+    fold: Fold | None | object = _ASK,
+) -> Any:
+    """``answer`` with a plan made: the page of ``model`` objects that ``flt``,
+    ``limit`` and ``cursor`` select (``mo.graphapi.collection``), as the root field
+    ``field_name`` shows it; recorded for the access log when it answers.
+    ``fold``: what ``fold_of`` gave for the same arguments, if the caller asked."""
     if not isinstance(variables, VariableValues):
         variables = VariableValues({}, dict(variables or {}))
+    array = ctx.engine.dialect.name == "postgresql"
+    run = Run(ctx.principal.can(READ_CPR))
     try:
-        for node, declared, graphql_field, branch in plan.currents:
+        if fold is _ASK:
+            fold = fold_of(ctx, plan, flt, limit, cursor, variables)
+        if isinstance(fold, Fold):
             found: dict[Any, dict[str, Any]] = {}
-            currents.append(found)
-            if objects:
-                arguments = get_argument_values(graphql_field, node, variables) if node.arguments else {}
-                _, window = declared.key(info, objects[0], arguments)
-                await _read(ctx, branch, window, [obj.uuid for obj in objects], found, run, array)
-        return {key: entry((page, currents), run) for key, entry in plan.entries}
+            if all(values for _, values in fold.chosen):  # an empty list selects nothing
+                await _read(ctx, plan.currents[0][3], fold.window, found, run, array, chosen=fold.chosen)
+            page = PagedValue([ResponseValue(uuid, fold.window) for uuid in found], PageInfoValue(None))
+            currents = [found]
+        else:
+            page = await page_of(ctx, model, flt, limit, cursor)
+            currents = await _currents(ctx, plan, page, variables, run, array)
+        value = {key: entry((page, currents), run) for key, entry in plan.entries}
     except Abort:
         return None
+    if ctx.log_reads:
+        note(ctx, field_name, model, flt, page)
+    return value
+
+
+async def _currents(
+    ctx: Any, plan: Plan, page: Any, variables: VariableValues, run: Run, array: bool
+) -> list[dict[Any, dict[str, Any]]]:
+    """Each ``current`` field's versions of the page's objects: uuid -> answer."""
+    objects = page.objects
+    currents: list[dict[Any, dict[str, Any]]] = []
+    for node, declared, graphql_field, branch in plan.currents:
+        found: dict[Any, dict[str, Any]] = {}
+        currents.append(found)
+        if objects:
+            arguments = get_argument_values(graphql_field, node, variables) if node.arguments else {}
+            _, window = declared.key(_Keys(ctx), objects[0], arguments)
+            await _read(ctx, branch, window, found, run, array, uuids=[obj.uuid for obj in objects])
+    return currents
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    """A listing read by its root statement alone: the listing's (one-day) window,
+    and its filter as (column, values) conditions on the versions (``_keyed``)."""
+
+    window: Any
+    chosen: list[tuple[str, list[Any]]]
+
+
+def fold_of(ctx: Any, plan: Plan, flt: Any, limit: int | None, cursor: str | None, variables: Any) -> Fold | None:
+    """How the listing's page and its objects' versions come from the root
+    statement alone, with the listing's filter in it; None where that would not
+    be the same page.
+
+    The same it is when the whole listing is asked for (no ``limit`` or
+    ``cursor``), its window is the one day ``current`` shows (as registered at
+    the same time), and every condition of the filter is on the version's own
+    values (``filters.apply.keyed``): an object is listed exactly when its version
+    of that day matches, and that version is what ``current`` shows."""
+    if len(plan.currents) != 1 or limit is not None or cursor is not None:
+        return None
+    chosen = _keyed(flt)
+    if chosen is None:
+        return None
+    if not isinstance(variables, VariableValues):
+        variables = VariableValues({}, dict(variables or {}))
+    window = Compiler(ctx.today).window(flt)
+    node, declared, graphql_field, _ = plan.currents[0]
+    arguments = get_argument_values(graphql_field, node, variables) if node.arguments else {}
+    _, day = declared.key(_Keys(ctx), ResponseValue(None, window), arguments)  # type: ignore[arg-type]
+    return Fold(window, chosen) if day == window else None
+
+
+def _keyed(flt: Any) -> list[tuple[str, list[Any]]] | None:
+    """The filter's conditions as (column, values), when each is "the column is one
+    of the values" (``filters.apply.keyed``); None when any is another kind. The
+    fields are walked as ``Compiler.conditions`` walks them."""
+    if flt is None:
+        return []
+    chosen = []
+    for name, spec in fields_of(flt).items():
+        value = getattr(flt, name)
+        if spec.apply is None or value is UNSET:
+            continue
+        if value is None and not spec.null_selects:
+            continue
+        keyed = getattr(spec.apply, "keyed", None)
+        if keyed is None or value is None:
+            return None
+        column, transform = keyed
+        chosen.append((column, list(value) if transform is None else transform(value)))
+    return chosen
 
 
 async def _read(
-    ctx: Any, root: Branch, window: Any, uuids: list[UUID], found: dict[Any, dict[str, Any]], run: Run, array: bool
+    ctx: Any,
+    root: Branch,
+    window: Any,
+    found: dict[Any, dict[str, Any]],
+    run: Run,
+    array: bool,
+    *,
+    uuids: list[UUID] | None = None,
+    chosen: list[tuple[str, list[Any]]] | None = None,
 ) -> None:
-    """Read ``root`` for ``uuids`` into ``found`` (uuid -> answer), then every
-    to-many branch under it, level by level, into the answers waiting for it."""
+    """Read ``root`` for ``uuids`` (or, for a ``Fold``, for a filter's (column,
+    values)) into ``found`` (uuid -> answer), then every to-many branch under it,
+    level by level, into the answers waiting for it."""
     parameters = {"rt": window.registration_time, "start": window.interval.start, "end": window.interval.end}
     at = window.registration_time is not None
-    rows = await _rows(ctx, root, at, array, parameters, uuids)
+    if uuids is None:
+        assert chosen is not None
+        shape: list[tuple[str, str, bool]] = []
+        for number, (column, values) in enumerate(chosen):
+            name, one = f"f{number}", len(set(values)) == 1
+            parameters[name] = values[0] if one else values
+            shape.append((name, column, one))
+        rows = await ctx.execute(root.statement(at, array, False, tuple(shape)), parameters)
+    else:
+        rows = await _rows(ctx, root, at, array, parameters, uuids)
     node = root.node
     for row in rows:
         found[row[0]] = _complete(node, row, run)
@@ -333,9 +477,7 @@ def plan_of(info: GraphQLResolveInfo, model: str) -> Plan | None:
     if found is not None and found[0] is operation:
         return found[1]
     try:
-        plan: Plan | None = _Builder(info, model).listing()
-    except (Unsupported, Abort):
-        plan = None
+        plan = plan_for(info, model)
     except Exception:  # a planning bug must not fail the request: the ordinary path answers it
         log.exception("could not plan a joined listing; answering it through the loaders")
         plan = None
@@ -345,8 +487,18 @@ def plan_of(info: GraphQLResolveInfo, model: str) -> Plan | None:
     return plan
 
 
+def plan_for(site: Any, model: str) -> Plan | None:
+    """The plan of a listing field of ``model`` (None: one is not possible), made
+    anew; ``site`` gives the field's ``schema``, ``fragments``, ``field_nodes`` and
+    ``return_type``, as a ``GraphQLResolveInfo`` does."""
+    try:
+        return _Builder(site, model).listing()
+    except (Unsupported, Abort):
+        return None
+
+
 class _Builder:
-    def __init__(self, info: GraphQLResolveInfo, model: str) -> None:
+    def __init__(self, info: Any, model: str) -> None:
         self.info = info
         self.schema = info.schema
         self.fragments = info.fragments

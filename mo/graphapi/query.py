@@ -32,14 +32,15 @@ def listing(model: str, filter_type: type, description: str, deprecation: str | 
     """A root collection field; it needs ``permission`` (and records the read for the access log)."""
 
     async def resolve(self: Any, info: Info, filter: Any = None, limit: Any = None, cursor: Any = None) -> Any:  # noqa: A002
-        page = await collection(info, model, filter, limit, cursor)
-        note_read(info, model, filter, page)
-        answer = await joined.answer(info._raw_info, model, page)
+        answer = await joined.answer(info._raw_info, model, filter, limit, cursor)
         if answer is not None:
             return Precompleted(answer)
+        page = await collection(info, model, filter, limit, cursor)
+        note_read(info, model, filter, page)
         await prefetch(info._raw_info, [page])
         return precomplete(info._raw_info, page)
 
+    resolve.__mo_listing__ = model  # type: ignore[attr-defined]  # what mo.graphapi.planned answers
     resolve.__annotations__ = {
         "info": Info,
         "filter": Optional[filter_type],

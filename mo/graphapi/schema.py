@@ -53,6 +53,8 @@ class Schema(strawberry.Schema):
 #: the rules, so rules rebuilt per request (the limiter extensions' way) would
 #: make every request validate again.
 LIMITS = (depth_limit(20, None, None), alias_limit(100))
+#: The most tokens a document may have.
+MAX_TOKENS = 20_000
 
 
 def load_types() -> list[type]:
@@ -81,7 +83,7 @@ def build_schema(lean: bool = True) -> strawberry.Schema:
             lambda: ParserCache(maxsize=256),
             lambda: AddValidationRules(list(LIMITS)),
             lambda: ValidationCache(maxsize=256),
-            lambda: MaxTokensLimiter(max_token_count=20_000),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ],
     )
     if lean:
