@@ -102,6 +102,32 @@ class _Compiled:
 IMMUTABLE = frozenset({UUID, date, datetime, str, int, float, bool, bytes, Decimal, tuple})
 
 
+def processed_rows(rows: Sequence[Sequence[Any]], processors: Sequence[Processor | None]) -> list[Any]:
+    """``rows`` (tuples) with each column's values run through its processor (None: as
+    they are): column by column, each distinct value of a column once (an object's
+    uuid and days repeat), except for a few rows, which are processed row by row."""
+    if len(rows) <= FEW_ROWS:
+        active = [(index, process) for index, process in enumerate(processors) if process is not None]
+        processed = []
+        for row in rows:
+            values = list(row)
+            for index, process in active:
+                value = values[index]
+                if value is not None:
+                    values[index] = process(value)
+            processed.append(tuple(values))
+        return processed
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for index, process in enumerate(processors):
+        if process is not None:
+            columns[index] = processed_column(columns[index], process)
+    return list(zip(*columns, strict=True))
+
+
+FEW_ROWS = 8
+"""Up to this many rows, sharing processed values between rows saves less than it costs."""
+
+
 def processed_column(values: Sequence[Any], process: Processor) -> Sequence[Any]:
     """``values`` processed, each distinct one once (by value: the driver makes a new
     object for every value it reads) when they are all of one type and the results

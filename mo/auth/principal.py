@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from uuid import UUID
 
 
@@ -33,8 +34,10 @@ class Principal:
         return self.person or self.actor
 
 
+@lru_cache(maxsize=64)
 def local_admin(actor: UUID | None = None) -> Principal:
-    """Local mode's identity, and in-process callers': every permission."""
+    """Local mode's identity, and in-process callers': every permission (one per
+    actor: a principal cannot change)."""
     from mo.auth.permissions import all_permissions
     from mo.config import LOCAL_ADMIN
 

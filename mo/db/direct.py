@@ -18,7 +18,6 @@ statements too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select
@@ -26,7 +25,7 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.pool import PoolProxiedConnection
 
-from bitemporal.keyed import KeyedStatement, processed_column
+from bitemporal.keyed import KeyedStatement, processed_rows
 from mo.db.inline_sqlite import INLINE_PARAMETERS
 
 
@@ -101,9 +100,4 @@ async def _run(dialect: Dialect, driver: Any, events: Any, prepared: Prepared, v
     processors = plan.results
     if not rows or not any(processors):
         return rows
-    # column by column, each distinct value once: a column's values repeat (an object's uuid, days)
-    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
-    for index, process in enumerate(processors):
-        if process is not None:
-            columns[index] = processed_column(columns[index], process)
-    return list(zip(*columns, strict=True))
+    return processed_rows(rows, processors)

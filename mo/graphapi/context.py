@@ -48,7 +48,7 @@ class RequestContext:
         self.reads: list[tuple[str, str, dict[str, Any], list[UUID]]] = []
         self.log_reads = False
         self.statements = 0
-        self.loaders = Loaders(self.execute, engine.dialect.name)
+        self._loaders: Loaders | None = None
         #: A unit and everything above it, for inherited managers (see mo.graphapi.managers).
         self._stack = AsyncExitStack()
         self._conn: AsyncConnection | None = None
@@ -58,6 +58,13 @@ class RequestContext:
         #: (``mo.db.engine.driver_snapshot``), without SQLAlchemy's connection.
         self.driver_only = False
         self._driver: PoolProxiedConnection | None = None
+
+    @property
+    def loaders(self) -> Loaders:
+        """The request's dataloaders (made on first use: a planned query has none)."""
+        if self._loaders is None:
+            self._loaders = Loaders(self.execute, self.engine.dialect.name)
+        return self._loaders
 
     @property
     def default_window(self) -> Window:
@@ -87,7 +94,8 @@ class RequestContext:
 
     async def writer(self) -> WriteContext:
         # Every write asks for the writer: what the request read before it may be stale now.
-        self.loaders.clear()
+        if self._loaders is not None:
+            self._loaders.clear()
         if self._write is None:
             if self._conn is not None or self._driver is not None:
                 raise RuntimeError("a write must come before any read in a request")
@@ -121,7 +129,8 @@ class RequestContext:
         finally:
             # The loaders and this context refer to each other; emptying them frees
             # what the request read now rather than at the next collection.
-            self.loaders.clear()
+            if self._loaders is not None:
+                self._loaders.clear()
             await self._stack.aclose()
 
 
