@@ -168,7 +168,8 @@ async def test_a_driver_snapshot_leaves_its_connection_as_it_found_it(world: Cli
             assert (driver.isolation_level, driver.read_only) == settings
             assert driver.info.transaction_status.name == "IDLE"
         else:
-            assert not used.in_transaction and not used.inline
+            assert not used.in_transaction and not used.inline and not used.guarded
+            assert used._conn.execute("PRAGMA query_only").fetchone() == (0,)  # a writer may use it next
     finally:
         if engine is not world.engine:
             await engine.dispose()

@@ -140,7 +140,8 @@ async def driver_snapshot(engine: AsyncEngine) -> AsyncIterator[PoolProxiedConne
     ~0.1 ms a request (five hops into a greenlet among them), several times
     SQLite's own time for a small lookup. Only the pool's checkout and checkin
     stay; the snapshot is begun and ended as ``read_transaction``'s is:
-    ``SnapshotConnection.begin_snapshot`` on SQLite, a REPEATABLE READ, READ ONLY
+    ``SnapshotConnection.begin_snapshot`` on SQLite (without its ``query_only``
+    guard: only prepared SELECTs run here), a REPEATABLE READ, READ ONLY
     transaction on PostgreSQL (psycopg begins it with the first statement), whose
     settings are put back before the connection returns to the pool.
     """
@@ -151,7 +152,7 @@ async def driver_snapshot(engine: AsyncEngine) -> AsyncIterator[PoolProxiedConne
         if engine.dialect.name == "sqlite":
             if driver.worker_behind:
                 await driver.settle()
-            driver.begin_snapshot()
+            driver.begin_snapshot(guarded=False)  # its statements are prepared SELECTs only
             try:
                 yield connection
             except BaseException:
