@@ -173,3 +173,23 @@ async def test_a_driver_snapshot_leaves_its_connection_as_it_found_it(world: Cli
     finally:
         if engine is not world.engine:
             await engine.dispose()
+
+
+@pytest.mark.parametrize("state", ["disposed", "invalidated"])
+async def test_a_driver_snapshot_opens_a_connection_when_none_is_ready(world: Client, state: str) -> None:  # noqa: F811
+    """The pool's idle connections are taken without a greenlet hop; an empty pool
+    (after ``dispose``) or closed connections in it are opened the usual way."""
+    engine = world.engine
+    await engine.dispose()
+    if state == "invalidated":
+        taken = [await engine.raw_connection() for _ in range(2)]
+        for connection in taken:
+            connection.invalidate()
+            await greenlet_spawn(connection.close)
+        assert engine.sync_engine.pool.checkedin() == 2
+    statement = direct.Prepared(select(func.count()).select_from(TABLES["person"]))
+    for _ in range(3):
+        async with driver_snapshot(engine) as connection:
+            [(persons,)] = await direct.run_on_driver(engine.sync_engine, connection, statement, {})
+        assert persons > 0
+    assert await world.ok("{ persons { objects { uuid } } }")
