@@ -117,7 +117,8 @@ async def test_what_plans_do_not_cover_is_left_to_the_executor(
     assert not taken
 
 
-# name -> (document, variables, operation name, answered past the executor, listings read by their root statement)
+# name -> (document, variables, operation name, answered past the executor, read by prepared statements alone:
+# every listing's filter is "a column is one of these values", or about the window)
 # fmt: off
 OPERATIONS: dict[str, tuple[str, dict[str, Any], str | None, bool, bool]] = {
     "two listings, aliases and __typename": (
@@ -154,7 +155,7 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any], str | None, bool, bool]] = {
     ),
     "current on another day than the filter's": (
         "query ($d: DateTime) { org_units(filter: {from_date: $d}) { objects { uuid current { name } } } }",
-        {"d": PAST}, None, True, False,
+        {"d": PAST}, None, True, True,
     ),
     "as registered at a time": (
         "query ($rt: DateTime) { org_units(filter: {registration_time: $rt}) { objects { current { name } } } }",
@@ -164,7 +165,7 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any], str | None, bool, bool]] = {
         "query ($u: [UUID!]) { org_units(filter: {parent: {uuids: $u}}) { objects { current { name } } } }",
         {"u": [UNIT_A]}, None, True, False,
     ),
-    "a page": (PAGED, {"c": None}, None, True, False),
+    "a page": (PAGED, {"c": None}, None, True, True),
     "a fragment at the root": (
         "query { ...Units } fragment Units on Query { org_units { objects { uuid } } }", {}, None, False, False,
     ),
@@ -180,11 +181,11 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any], str | None, bool, bool]] = {
 
 @pytest.mark.parametrize("name", list(OPERATIONS))
 async def test_operations_answer_as_the_executor(world: World, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    document, variables, operation_name, past, folded = OPERATIONS[name]
+    document, variables, operation_name, past, prepared = OPERATIONS[name]
     body, taken, ctx = await both_ways(world, monkeypatch, document, variables, operation_name, access_log=True)
     assert "errors" not in body, body["errors"]
     assert taken is past
-    assert ctx.driver_only is folded, "read on the driver connection only when every listing is folded"
+    assert ctx.driver_only is prepared, "read on the driver connection when every statement is prepared"
 
 
 async def test_folded_listings_read_one_statement_per_to_many_level(
@@ -197,6 +198,11 @@ async def test_folded_listings_read_one_statement_per_to_many_level(
     assert [p["current"]["given_name"] for p in body["data"]["persons"]["objects"]] == ["Sia"]
     body, taken, ctx = await both_ways(world, monkeypatch, *OPERATIONS["no uuids at all"][:2])
     assert body["data"] == {"org_units": {"objects": []}} and ctx.statements == 0
+    # current on the listing's day: the versions found by the filter; on another: the listing, then the versions
+    for name, statements in (("current on the filter's day", 1), ("current on another day than the filter's", 2)):
+        body, taken, ctx = await both_ways(world, monkeypatch, *OPERATIONS[name][:2])
+        assert taken and ctx.driver_only and ctx.statements == statements, name
+        assert len(body["data"]["org_units"]["objects"]) > 1
 
 
 # name -> (document, variables, the caller's permissions); each ends in an error, the executor's

@@ -54,12 +54,7 @@ async def page_of(
 ) -> PagedValue:
     """``collection`` in the request ``ctx``."""
     compiler = Compiler(ctx.today)
-    window = compiler.window(flt, default)
-    after: UUID | None = None
-    if cursor is not None:
-        after, snapshot = paging.decode(cursor)
-        if window.registration_time is None:
-            window = Window(window.interval, snapshot)
+    window, after = listing_window(ctx, flt, cursor, default)
     table = TABLES[model]
     statement = select(table.c.uuid).where(*compiler.conditions(model, flt, window), *(extra or [])).distinct()
     if after is not None:
@@ -68,6 +63,25 @@ async def page_of(
     if limit is not None:
         statement = statement.limit(limit + 1)
     uuids = [row.uuid for row in await ctx.execute(statement)]
+    return paged(ctx, uuids, limit, window)
+
+
+def listing_window(
+    ctx: RequestContext, flt: Any, cursor: str | None, default: Window | None = None
+) -> tuple[Window, UUID | None]:
+    """The window a listing reads through, and the uuid its page starts after: a
+    cursor carries the registration time of the listing's first page."""
+    window = Compiler(ctx.today).window(flt, default)
+    after: UUID | None = None
+    if cursor is not None:
+        after, snapshot = paging.decode(cursor)
+        if window.registration_time is None:
+            window = Window(window.interval, snapshot)
+    return window, after
+
+
+def paged(ctx: RequestContext, uuids: list[UUID], limit: int | None, window: Window) -> PagedValue:
+    """The page of ``uuids`` (read with one more than ``limit``, to know whether another page follows)."""
     next_cursor = None
     if limit is not None and len(uuids) > limit:
         uuids = uuids[:limit]

@@ -33,7 +33,7 @@ from typing import Any
 from uuid import UUID
 
 from graphql.execution.values import VariableValues, get_argument_values
-from sqlalchemy import Text, and_, bindparam, select, type_coerce
+from sqlalchemy import Integer, Text, and_, bindparam, select, type_coerce
 from strawberry import UNSET
 
 from graphql import (
@@ -49,7 +49,7 @@ from mo.auth.access_log import note
 from mo.auth.permissions import READ_CPR
 from mo.db.direct import Prepared
 from mo.db.tables import TABLES
-from mo.graphapi.collection import PagedValue, PageInfoValue, page_of
+from mo.graphapi.collection import PagedValue, PageInfoValue, listing_window, page_of, paged
 from mo.graphapi.fast import Abort, _field_nodes, leaf
 from mo.graphapi.filters.compiler import Compiler
 from mo.graphapi.filters.spec import fields_of
@@ -226,12 +226,7 @@ class Branch:
         add(self.node, base)
         if keys is not None:
             assert self.column is None
-            chosen = [
-                base.c[column] == bindparam(name, type_=base.c[column].type)
-                if one
-                else in_list(base.c[column], name, array)
-                for name, column, one in keys
-            ]
+            chosen = _conditions(base, keys, array)
             batch = next((name for name, _, one in keys if not one), None)
         else:
             chosen = [key == bindparam("key", type_=key.type) if single else in_list(key, "keys", array)]
@@ -243,6 +238,14 @@ class Branch:
             .order_by(key, base.c.uuid)
         )
         return Prepared(statement, batch=batch)
+
+
+def _conditions(table: Any, keys: Keys, array: bool) -> list[Any]:
+    """Each (parameter, column, single) of ``keys``: the column equals the value, or is one of the list."""
+    return [
+        table.c[column] == bindparam(name, type_=table.c[column].type) if one else in_list(table.c[column], name, array)
+        for name, column, one in keys
+    ]
 
 
 def _live(table: Any, at_registration_time: bool) -> Any:
@@ -324,7 +327,11 @@ async def listing(
             page = PagedValue([ResponseValue(uuid, fold.window) for uuid in found], PageInfoValue(None))
             currents = [found]
         else:
-            page = await page_of(ctx, model, flt, limit, cursor)
+            chosen = _keyed(flt)
+            if chosen is None:
+                page = await page_of(ctx, model, flt, limit, cursor)
+            else:
+                page = await _keyed_page(ctx, model, chosen, flt, limit, cursor, array)
             currents = await _currents(ctx, plan, page, variables, run, array)
         value = {key: entry((page, currents), run) for key, entry in plan.entries}
     except Abort:
@@ -383,6 +390,74 @@ def fold_of(ctx: Any, plan: Plan, flt: Any, limit: int | None, cursor: str | Non
     return Fold(window, chosen) if day == window else None
 
 
+def _bound(chosen: list[tuple[str, list[Any]]], parameters: dict[str, Any]) -> Keys:
+    """A filter's (column, values) as a statement's conditions, their values put in ``parameters``."""
+    shape: list[tuple[str, str, bool]] = []
+    for number, (column, values) in enumerate(chosen):
+        name, one = f"f{number}", len(set(values)) == 1
+        parameters[name] = values[0] if one else values
+        shape.append((name, column, one))
+    return tuple(shape)
+
+
+async def _keyed_page(
+    ctx: Any,
+    model: str,
+    chosen: list[tuple[str, list[Any]]],
+    flt: Any,
+    limit: int | None,
+    cursor: str | None,
+    array: bool,
+) -> PagedValue:
+    """``collection.page_of`` for a filter of (column, values) conditions (``_keyed``):
+    the same page, from a prepared statement."""
+    window, after = listing_window(ctx, flt, cursor)
+    uuids: list[Any] = []
+    if all(values for _, values in chosen):  # an empty list selects nothing
+        interval = window.interval
+        parameters: dict[str, Any] = {"rt": window.registration_time, "start": interval.start, "end": interval.end}
+        keys = _bound(chosen, parameters)
+        if after is not None:
+            parameters["after"] = after
+        if limit is not None:
+            parameters["limit"], parameters["offset"] = limit + 1, 0
+        at = window.registration_time is not None
+        statement = _listing(model, at, array, keys, after is not None, limit is not None)
+        uuids = [row[0] for row in await ctx.execute(statement, parameters)]
+    return paged(ctx, uuids, limit, window)
+
+
+#: (model, at a registration time, arrays, conditions, after a uuid, limited) -> the listing's statement
+_LISTINGS: dict[tuple[str, bool, bool, Keys, bool, bool], Prepared] = {}
+
+
+def _listing(model: str, at_registration_time: bool, array: bool, keys: Keys, after: bool, limited: bool) -> Prepared:
+    """The uuids, in order, of the ``model`` objects with a version in the window
+    (``:start``, ``:end``, as registered at ``:rt``) that meets the conditions: the
+    statement ``collection.page_of`` builds for such a filter, prepared once."""
+    shape = (model, at_registration_time, array, keys, after, limited)
+    prepared = _LISTINGS.get(shape)
+    if prepared is None:
+        table = TABLES[model]
+        conditions = _conditions(table, keys, array)
+        if after:
+            conditions.append(table.c.uuid > bindparam("after", type_=table.c.uuid.type))
+        statement = select(table.c.uuid).where(*conditions, _live(table, at_registration_time)).distinct()
+        statement = statement.order_by(table.c.uuid)
+        if limited:  # with an offset of its own: SQLite would add one as a literal, which a prepared statement lacks
+            statement = statement.limit(bindparam("limit", type_=Integer()))
+            statement = statement.offset(bindparam("offset", type_=Integer()))
+        batch = next((name for name, _, one in keys if not one), None)
+        prepared = _LISTINGS[shape] = Prepared(statement, batch=batch)
+    return prepared
+
+
+def prepared_listing(flt: Any) -> bool:
+    """Whether a listing with filter ``flt`` runs only prepared statements (its
+    conditions are all "the column is one of the values")."""
+    return _keyed(flt) is not None
+
+
 def _keyed(flt: Any) -> list[tuple[str, list[Any]]] | None:
     """The filter's conditions as (column, values), when each is "the column is one
     of the values" (``filters.apply.keyed``); None when any is another kind. The
@@ -422,12 +497,7 @@ async def _read(
     at = window.registration_time is not None
     if uuids is None:
         assert chosen is not None
-        shape: list[tuple[str, str, bool]] = []
-        for number, (column, values) in enumerate(chosen):
-            name, one = f"f{number}", len(set(values)) == 1
-            parameters[name] = values[0] if one else values
-            shape.append((name, column, one))
-        rows = await ctx.execute(root.statement(at, array, False, tuple(shape)), parameters)
+        rows = await ctx.execute(root.statement(at, array, False, _bound(chosen, parameters)), parameters)
     else:
         rows = await _rows(ctx, root, at, array, parameters, uuids)
     node = root.node

@@ -192,8 +192,8 @@ async def answer(operation: Operation, ctx: Any, variables: dict[str, Any] | Non
             ctx, root.plan, arguments.get("filter"), arguments.get("limit"), arguments.get("cursor"), coerced
         )
         calls.append((root, arguments, fold))
-    # every listing from its root statement: only prepared statements, on the driver connection
-    ctx.driver_only = all(fold is not None for _, _, fold in calls)
+    # every listing's filter a prepared statement's conditions: only prepared statements, on the driver connection
+    ctx.driver_only = all(joined.prepared_listing(arguments.get("filter")) for _, arguments, _ in calls)
     data: dict[str, Any] = {}
     for root in operation.roots:
         if root.plan is None:
