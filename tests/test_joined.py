@@ -220,10 +220,10 @@ async def world(gql: Client) -> World:
     return World(gql, between)
 
 
-def spy(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """What ``joined.answer`` returns, call by call."""
+def spy(monkeypatch: pytest.MonkeyPatch, module: Any = joined, name: str = "answer") -> list[Any]:
+    """What ``joined.answer`` (or ``name`` of ``module``) returns, call by call."""
     seen: list[Any] = []
-    real = joined.answer
+    real = getattr(module, name)
 
     async def recording(*args: Any) -> Any:
         result = real(*args)
@@ -232,7 +232,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         seen.append(result)
         return result
 
-    monkeypatch.setattr(joined, "answer", recording)
+    monkeypatch.setattr(module, name, recording)
     return seen
 
 

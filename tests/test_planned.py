@@ -6,7 +6,6 @@ cover, or gives up on, is answered by the executor."""
 
 from __future__ import annotations
 
-import inspect
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,24 +34,14 @@ from tests.test_joined import (
     World,
     world,  # noqa: F401 - the fixture
 )
+from tests.test_joined import spy as spy_on
 
 pytestmark = pytest.mark.asyncio
 
 
 def spy(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """What ``planned.answer`` returns, call by call (None: the executor answers)."""
-    seen: list[Any] = []
-    real = planned.answer
-
-    async def recording(*args: Any) -> Any:
-        result = real(*args)
-        if inspect.isawaitable(result):
-            result = await result
-        seen.append(result)
-        return result
-
-    monkeypatch.setattr(planned, "answer", recording)
-    return seen
+    return spy_on(monkeypatch, planned, "answer")
 
 
 async def both_ways(

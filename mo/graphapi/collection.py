@@ -39,20 +39,7 @@ async def collection(
     default: Window | None = None,
 ) -> PagedValue:
     """One page of the ``model`` objects matching ``flt``, in uuid order."""
-    return await page_of(context(info), model, flt, limit, cursor, extra=extra, default=default)
-
-
-async def page_of(
-    ctx: RequestContext,
-    model: str,
-    flt: Any,
-    limit: int | None,
-    cursor: str | None,
-    *,
-    extra: list[ColumnElement[bool]] | None = None,
-    default: Window | None = None,
-) -> PagedValue:
-    """``collection`` in the request ``ctx``."""
+    ctx = context(info)
     compiler = Compiler(ctx.today)
     window, after = listing_window(ctx, flt, cursor, default)
     table = TABLES[model]

@@ -34,7 +34,6 @@ from uuid import UUID
 
 from graphql.execution.values import VariableValues, get_argument_values
 from sqlalchemy import Integer, Text, and_, bindparam, select, type_coerce
-from strawberry import UNSET
 
 from graphql import (
     FieldNode,
@@ -49,10 +48,9 @@ from mo.auth.access_log import note
 from mo.auth.permissions import READ_CPR
 from mo.db.direct import Prepared
 from mo.db.tables import TABLES
-from mo.graphapi.collection import PagedValue, PageInfoValue, listing_window, page_of, paged
+from mo.graphapi.collection import PagedValue, PageInfoValue, collection, listing_window, paged
 from mo.graphapi.fast import Abort, _field_nodes, leaf
-from mo.graphapi.filters.compiler import Compiler
-from mo.graphapi.filters.spec import fields_of
+from mo.graphapi.filters.compiler import Compiler, given
 from mo.graphapi.loaders import bounds, in_list
 from mo.graphapi.records import Record, ResponseValue
 from mo.model import MODELS
@@ -277,8 +275,8 @@ class Run:
 _ASK = object()
 
 
-class _Keys:
-    """What a ``Current`` key reads of its ``info``: the request."""
+class _Info:
+    """What a ``Current`` key and ``collection`` read of their ``info``: the request."""
 
     __slots__ = ("context",)
 
@@ -329,7 +327,7 @@ async def listing(
         else:
             chosen = _keyed(flt)
             if chosen is None:
-                page = await page_of(ctx, model, flt, limit, cursor)
+                page = await collection(_Info(ctx), model, flt, limit, cursor)
             else:
                 page = await _keyed_page(ctx, model, chosen, flt, limit, cursor, array)
             currents = await _currents(ctx, plan, page, variables, run, array)
@@ -352,7 +350,7 @@ async def _currents(
         currents.append(found)
         if objects:
             arguments = get_argument_values(graphql_field, node, variables) if node.arguments else {}
-            _, window = declared.key(_Keys(ctx), objects[0], arguments)
+            _, window = declared.key(_Info(ctx), objects[0], arguments)
             await _read(ctx, branch, window, found, run, array, uuids=[obj.uuid for obj in objects])
     return currents
 
@@ -386,7 +384,7 @@ def fold_of(ctx: Any, plan: Plan, flt: Any, limit: int | None, cursor: str | Non
     window = Compiler(ctx.today).window(flt)
     node, declared, graphql_field, _ = plan.currents[0]
     arguments = get_argument_values(graphql_field, node, variables) if node.arguments else {}
-    _, day = declared.key(_Keys(ctx), ResponseValue(None, window), arguments)  # type: ignore[arg-type]
+    _, day = declared.key(_Info(ctx), ResponseValue(None, window), arguments)  # type: ignore[arg-type]
     return Fold(window, chosen) if day == window else None
 
 
@@ -409,7 +407,7 @@ async def _keyed_page(
     cursor: str | None,
     array: bool,
 ) -> PagedValue:
-    """``collection.page_of`` for a filter of (column, values) conditions (``_keyed``):
+    """``collection.collection`` for a filter of (column, values) conditions (``_keyed``):
     the same page, from a prepared statement."""
     window, after = listing_window(ctx, flt, cursor)
     uuids: list[Any] = []
@@ -434,7 +432,7 @@ _LISTINGS: dict[tuple[str, bool, bool, Keys, bool, bool], Prepared] = {}
 def _listing(model: str, at_registration_time: bool, array: bool, keys: Keys, after: bool, limited: bool) -> Prepared:
     """The uuids, in order, of the ``model`` objects with a version in the window
     (``:start``, ``:end``, as registered at ``:rt``) that meets the conditions: the
-    statement ``collection.page_of`` builds for such a filter, prepared once."""
+    statement ``collection.collection`` builds for such a filter, prepared once."""
     shape = (model, at_registration_time, array, keys, after, limited)
     prepared = _LISTINGS.get(shape)
     if prepared is None:
@@ -460,17 +458,9 @@ def prepared_listing(flt: Any) -> bool:
 
 def _keyed(flt: Any) -> list[tuple[str, list[Any]]] | None:
     """The filter's conditions as (column, values), when each is "the column is one
-    of the values" (``filters.apply.keyed``); None when any is another kind. The
-    fields are walked as ``Compiler.conditions`` walks them."""
-    if flt is None:
-        return []
+    of the values" (``filters.apply.keyed``); None when any is another kind."""
     chosen = []
-    for name, spec in fields_of(flt).items():
-        value = getattr(flt, name)
-        if spec.apply is None or value is UNSET:
-            continue
-        if value is None and not spec.null_selects:
-            continue
+    for spec, value in given(flt):
         keyed = getattr(spec.apply, "keyed", None)
         if keyed is None or value is None:
             return None

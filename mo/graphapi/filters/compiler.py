@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from itertools import count
@@ -12,7 +13,7 @@ from strawberry import UNSET
 
 from bitemporal import overlapping, registered_at
 from mo.db.tables import TABLES
-from mo.graphapi.filters.spec import fields_of
+from mo.graphapi.filters.spec import FilterField, fields_of
 from mo.graphapi.window import Window, resolve
 
 
@@ -54,14 +55,7 @@ class Compiler:
     ) -> list[ColumnElement[bool]]:
         table = TABLES[model] if table is None else table
         conditions = [self.live(table, window)]
-        if flt is None:
-            return conditions
-        for name, spec in fields_of(flt).items():
-            value = getattr(flt, name)
-            if spec.apply is None or value is UNSET:
-                continue
-            if value is None and not spec.null_selects:
-                continue
+        for spec, value in given(flt):
             conditions.append(spec.apply(self, table, value, window))
         return conditions
 
@@ -74,3 +68,16 @@ class Compiler:
     def cte_name(self, prefix: str) -> str:
         return f"{prefix}_{next(self._names)}"
 
+
+def given(flt: Any) -> Iterator[tuple[FilterField, Any]]:
+    """The fields of a filter that make a condition, with their values: those with
+    an ``apply``, given, and not null unless null selects something."""
+    if flt is None:
+        return
+    for name, spec in fields_of(flt).items():
+        value = getattr(flt, name)
+        if spec.apply is None or value is UNSET:
+            continue
+        if value is None and not spec.null_selects:
+            continue
+        yield spec, value
