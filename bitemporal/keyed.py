@@ -118,9 +118,9 @@ def processed_rows(rows: Sequence[Sequence[Any]], processors: Sequence[Processor
             processed.append(tuple(values))
         return processed
     columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
-    for index, process in enumerate(processors):
-        if process is not None:
-            columns[index] = processed_column(columns[index], process)
+    for index, processor in enumerate(processors):
+        if processor is not None:
+            columns[index] = processed_column(columns[index], processor)
     return list(zip(*columns, strict=True))
 
 
