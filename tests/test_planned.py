@@ -6,6 +6,9 @@ cover, or gives up on, is answered by the executor."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +40,20 @@ from tests.test_joined import (
 from tests.test_joined import spy as spy_on
 
 pytestmark = pytest.mark.asyncio
+
+
+@contextmanager
+def caplog_errors() -> Iterator[list[logging.LogRecord]]:
+    """The records of errors ``mo.graphapi.planned`` logs meanwhile."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("mo.graphapi.planned")
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
 
 
 def spy(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
@@ -74,7 +91,9 @@ async def both_ways(
         )
 
     seen = spy(monkeypatch)
-    body, ctx = await ask()
+    with caplog_errors() as errors:
+        body, ctx = await ask()
+    assert not errors, "the planned path logged an error"
     taken = bool(seen) and seen[-1] is not None
     monkeypatch.setattr(planned, "ENABLED", False)
     expected, executed = await ask()
@@ -161,6 +180,7 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any], str | None, bool, bool]] = {
     "one key asked twice": (
         "{ org_units { objects { uuid } } org_units { page_info { next_cursor } } }", {}, None, False, False,
     ),
+    "introspection": ("{ __schema { queryType { name } } org_units { objects { uuid } } }", {}, None, False, False),
     "a root field that is not a listing": (
         "{ org_units { objects { uuid } } version { mo_version } }", {}, None, False, False,
     ),

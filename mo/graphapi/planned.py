@@ -138,7 +138,9 @@ def _roots(schema: Any, operation: OperationDefinitionNode, fragments: dict[str,
         if name == "__typename":
             roots.append(Root(key, node, None, [], "", "", None))
             continue
-        field = query_type.fields[name]
+        field = query_type.fields.get(name)
+        if field is None:
+            return None  # __schema, __type: introspection is the executor's
         definition = field.extensions.get(DEFINITION)
         resolver = getattr(getattr(definition, "base_resolver", None), "wrapped_func", None)
         model = getattr(resolver, "__mo_listing__", None)
