@@ -1,7 +1,7 @@
 """Run the query mix against SQLite and PostgreSQL and print the table.
 
     python -m bench [--size S|M|L] [--seed 1] [--backend sqlite|postgresql|both] [--repeat N]
-                    [--only NAME,...] [--markdown FILE] [--no-serve] [--profile NAME]
+                    [--only NAME,...] [--markdown FILE] [--no-serve] [--profile NAME] [--loops N]
 
 Each query runs in-process through ``mo.graphapi.view.execute`` (plus the
 rendering to JSON the HTTP endpoint does) and through its hand-written baseline
@@ -23,6 +23,7 @@ import math
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -316,6 +317,36 @@ def _ms(value: float) -> str:
     return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
 
+async def loops(engine: AsyncEngine, raw: Raw, case: Case, picks: Picks, count: int) -> dict[str, float]:
+    """A small read's medians over many runs: ``count`` back to back, then ``count`` / 5
+    each after a full collection, the service's and the baseline's alike. The
+    table's 10-20 runs of each scatter by more than a millisecond on a busy
+    machine (PostgreSQL's above all); medians of a thousand do not."""
+    for _ in range(50):
+        await graphql(engine, case, picks, 0, collect=False)
+        baseline(raw, case, picks, 1, collect=False)
+    runs = {
+        "warm": [(await graphql(engine, case, picks, 0, collect=False))[0] for _ in range(count)],
+        "warm_baseline": [baseline(raw, case, picks, 1, collect=False)[0] for _ in range(count)],
+        "settled": [],
+        "settled_baseline": [],
+    }
+    for _ in range(max(10, count // 5)):  # alternately, each after its own collection
+        runs["settled"].append((await graphql(engine, case, picks, 0))[0])
+        runs["settled_baseline"].append(baseline(raw, case, picks, 1)[0])
+    return {name: statistics.median(values) for name, values in runs.items()}
+
+
+def loops_table(measured: list[tuple[str, str, dict[str, float]]]) -> str:
+    lines = ["| query | backend | warm ms | baseline | warm Δ | settled ms | baseline | settled Δ |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, backend, m in measured:
+        lines.append(f"| {name} | {backend} | {m['warm']:.3f} | {m['warm_baseline']:.3f} | "
+                     f"{m['warm'] - m['warm_baseline']:+.3f} | {m['settled']:.3f} | {m['settled_baseline']:.3f} | "
+                     f"{m['settled'] - m['settled_baseline']:+.3f} |")
+    return "\n".join(lines)
+
+
 def table(results: list[Result], markdown: bool = False) -> str:
     header = ["query", "backend", "p50 ms", "p95 ms", "p99 ms", "objects", "objects/s", "SQL/req",
               "baseline p50", "ratio", "Δp50 ms", "warm p50", "warm Δ", "status"]
@@ -353,6 +384,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     only = set(args.only.split(",")) if args.only else None
     cases = [c for c in CASES if (only is None or c.name in only) and not args.serve_only]
     results: list[Result] = []
+    looped: list[tuple[str, str, dict[str, float]]] = []
     served: dict[str, dict[str, float]] = {}
     for backend in backends:
         url, raw = await prepare(backend, size, seed)
@@ -366,6 +398,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 result = await run_case(case, backend, engine, raw, picks, args.repeat, counter)
                 print(f" {result.status} {_ms(result.p50)} ms", file=sys.stderr, flush=True)
                 results.append(result)
+                if args.loops and "small" in case.tags and case.baseline is not None:
+                    looped.append((case.name, backend, await loops(engine, raw, case, picks, args.loops)))
         finally:
             await engine.dispose()
             raw.close()
@@ -392,7 +426,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "startup": startup,
         "served": served,
         "table": table(results),
-        "markdown": table(results, markdown=True),
+        "markdown": table(results, markdown=True) + (("\n\n" + loops_table(looped)) if looped else ""),
+        "loops": looped,
     }
 
 
@@ -457,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip start-up time and resident memory")
     parser.add_argument("--profile", metavar="NAME,...", help="profile one GraphQL run of these queries (pyinstrument)")
     parser.add_argument("--serve-only", action="store_true", help="only start-up time and resident memory")
+    parser.add_argument("--loops", type=int, metavar="N", default=0,
+                        help="also time each small read N times back to back and N/5 times settled (medians)")
     parser.add_argument("--gc", choices=("default", "off", "threshold"), default="default",
                         help="garbage collector during GraphQL requests (an experiment; see GC_MODE)")
     args = parser.parse_args(argv)
@@ -473,6 +510,10 @@ def main(argv: list[str] | None = None) -> int:
     d = report["dataset"]
     print(f"dataset: {d['writes']} writes generated at {d['rate']:.0f} writes/s; rows {d['rows']}\n")
     print(report["table"])
+    if report["loops"]:
+        print(f"\nsmall reads, medians of {args.loops} runs back to back (warm) and {max(10, args.loops // 5)} "
+              "each after a full collection (settled):\n")
+        print(loops_table(report["loops"]))
     if report["startup"]:
         s = report["startup"]
         print(f"\nstart-up: python -c 'create_app()' {s['wall_s']:.2f} s wall ({s['imports_s']:.2f} s imports)")
