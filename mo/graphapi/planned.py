@@ -195,7 +195,9 @@ async def answer(operation: Operation, ctx: Any, variables: dict[str, Any] | Non
         )
         calls.append((root, arguments, fold))
     # every listing's filter a prepared statement's conditions: only prepared statements, on the driver connection
-    ctx.driver_only = all(joined.prepared_listing(arguments.get("filter")) for _, arguments, _ in calls)
+    ctx.driver_only = all(
+        fold is not None or joined.prepared_listing(arguments.get("filter")) for _, arguments, fold in calls
+    )
     data: dict[str, Any] = {}
     for root in operation.roots:
         if root.plan is None:
