@@ -6,6 +6,7 @@ cover, or gives up on, is answered by the executor."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -295,3 +296,14 @@ async def test_documents_are_compiled_once(world: World, monkeypatch: pytest.Mon
     assert len(compiled) == 1
     monkeypatch.setattr(joined, "ENABLED", False)
     assert planned.operation_of(view.get_schema(), document, None) is None
+
+
+async def test_concurrent_planned_queries_each_read_their_own_snapshot(world: World) -> None:
+    """Requests in flight together each take a pooled connection of their own; every
+    answer is whole, and the connections all go back."""
+    document, variables = HANDLED["unit page"]
+    expected = await world.client.ok(document, variables)
+    answers = await asyncio.gather(*(world.client.ok(document, variables) for _ in range(20)))
+    assert all(answer == expected for answer in answers)
+    pool = world.client.engine.sync_engine.pool
+    assert pool.checkedout() == 0
