@@ -50,7 +50,7 @@ from mo.db.direct import Prepared
 from mo.db.tables import TABLES
 from mo.graphapi.collection import PagedValue, PageInfoValue, collection, listing_window, paged
 from mo.graphapi.fast import Abort, _field_nodes, leaf
-from mo.graphapi.filters.compiler import Compiler, given
+from mo.graphapi.filters.compiler import given
 from mo.graphapi.loaders import bounds, in_list
 from mo.graphapi.records import Record, ResponseValue
 from mo.model import MODELS
@@ -224,8 +224,7 @@ class Branch:
         add(self.node, base)
         if keys is not None:
             assert self.column is None
-            chosen = _conditions(base, keys, array)
-            batch = next((name for name, _, one in keys if not one), None)
+            chosen, batch = _conditions(base, keys, array)
         else:
             chosen = [key == bindparam("key", type_=key.type) if single else in_list(key, "keys", array)]
             batch = None if single else "keys"
@@ -238,12 +237,14 @@ class Branch:
         return Prepared(statement, batch=batch)
 
 
-def _conditions(table: Any, keys: Keys, array: bool) -> list[Any]:
-    """Each (parameter, column, single) of ``keys``: the column equals the value, or is one of the list."""
-    return [
+def _conditions(table: Any, keys: Keys, array: bool) -> tuple[list[Any], str | None]:
+    """Each (parameter, column, single) of ``keys``: the column equals the value, or is
+    one of the list; and the first list's parameter (``Prepared``'s ``batch``)."""
+    conditions = [
         table.c[column] == bindparam(name, type_=table.c[column].type) if one else in_list(table.c[column], name, array)
         for name, column, one in keys
     ]
+    return conditions, next((name for name, _, one in keys if not one), None)
 
 
 def _live(table: Any, at_registration_time: bool) -> Any:
@@ -305,31 +306,30 @@ async def listing(
     limit: int | None,
     cursor: str | None,
     variables: Any,
-    fold: Fold | None | object = _ASK,
+    keyed: Keyed | None | object = _ASK,
 ) -> Any:
     """``answer`` with a plan made: the page of ``model`` objects that ``flt``,
     ``limit`` and ``cursor`` select (``mo.graphapi.collection``), as the root field
     ``field_name`` shows it; recorded for the access log when it answers.
-    ``fold``: what ``fold_of`` gave for the same arguments, if the caller asked."""
+    ``keyed``: what ``keyed_listing`` gave for the same arguments, if the caller asked."""
     if not isinstance(variables, VariableValues):
         variables = VariableValues({}, dict(variables or {}))
     array = ctx.engine.dialect.name == "postgresql"
     run = Run(ctx.principal.can(READ_CPR))
     try:
-        if fold is _ASK:
-            fold = fold_of(ctx, plan, flt, limit, cursor, variables)
-        if isinstance(fold, Fold):
+        if keyed is _ASK:
+            keyed = keyed_listing(ctx, plan, flt, limit, cursor, variables)
+        if isinstance(keyed, Keyed) and keyed.folded:
             found: dict[Any, dict[str, Any]] = {}
-            if all(values for _, values in fold.chosen):  # an empty list selects nothing
-                await _read(ctx, plan.currents[0][3], fold.window, found, run, array, chosen=fold.chosen)
-            page = PagedValue([ResponseValue(uuid, fold.window) for uuid in found], PageInfoValue(None))
+            if all(values for _, values in keyed.chosen):  # an empty list selects nothing
+                await _read(ctx, plan.currents[0][3], keyed.window, found, run, array, chosen=keyed.chosen)
+            page = PagedValue([ResponseValue(uuid, keyed.window) for uuid in found], PageInfoValue(None))
             currents = [found]
         else:
-            chosen = _keyed(flt)
-            if chosen is None:
-                page = await collection(_Info(ctx), model, flt, limit, cursor)
+            if isinstance(keyed, Keyed):
+                page = await _keyed_page(ctx, model, keyed, limit, array)
             else:
-                page = await _keyed_page(ctx, model, chosen, flt, limit, cursor, array)
+                page = await collection(_Info(ctx), model, flt, limit, cursor)
             currents = await _currents(ctx, plan, page, variables, run, array)
         value = {key: entry((page, currents), run) for key, entry in plan.entries}
     except Abort:
@@ -356,36 +356,47 @@ async def _currents(
 
 
 @dataclass(frozen=True, slots=True)
-class Fold:
-    """A listing read by its root statement alone: the listing's (one-day) window,
-    and its filter as (column, values) conditions on the versions (``_keyed``)."""
+class Keyed:
+    """A listing whose filter is (column, values) conditions on the versions
+    (``_keyed``): its window and the uuid its page starts after
+    (``collection.listing_window``), those conditions, and whether the page and
+    its objects' versions come from the root statement alone (``folded``)."""
 
     window: Any
+    after: UUID | None
     chosen: list[tuple[str, list[Any]]]
+    folded: bool
 
 
-def fold_of(ctx: Any, plan: Plan, flt: Any, limit: int | None, cursor: str | None, variables: Any) -> Fold | None:
-    """How the listing's page and its objects' versions come from the root
-    statement alone, with the listing's filter in it; None where that would not
-    be the same page.
+def keyed_listing(
+    ctx: Any, plan: Plan, flt: Any, limit: int | None, cursor: str | None, variables: Any
+) -> Keyed | None:
+    """The listing read by prepared statements alone, or None when its filter has a
+    condition of another kind (``collection`` builds its statement).
 
-    The same it is when the whole listing is asked for (no ``limit`` or
+    It is folded into the root statement, with the listing's filter in it, when
+    that is the same page: when the whole listing is asked for (no ``limit`` or
     ``cursor``), its window is the one day ``current`` shows (as registered at
-    the same time), and every condition of the filter is on the version's own
-    values (``filters.apply.keyed``): an object is listed exactly when its version
-    of that day matches, and that version is what ``current`` shows."""
-    if len(plan.currents) != 1 or limit is not None or cursor is not None:
-        return None
+    the same time), and every condition is on the version's own values: an object
+    is listed exactly when its version of that day matches, and that version is
+    what ``current`` shows."""
     chosen = _keyed(flt)
     if chosen is None:
         return None
+    window, after = listing_window(ctx, flt, cursor)
+    if len(plan.currents) != 1 or limit is not None or cursor is not None:
+        return Keyed(window, after, chosen, folded=False)
     if not isinstance(variables, VariableValues):
         variables = VariableValues({}, dict(variables or {}))
-    window = Compiler(ctx.today).window(flt)
     node, declared, graphql_field, _ = plan.currents[0]
     arguments = get_argument_values(graphql_field, node, variables) if node.arguments else {}
     _, day = declared.key(_Info(ctx), ResponseValue(None, window), arguments)  # type: ignore[arg-type]
-    return Fold(window, chosen) if day == window else None
+    return Keyed(window, after, chosen, folded=day == window)
+
+
+def _window_parameters(window: Any) -> dict[str, Any]:
+    """The parameters of ``_live``'s conditions: the window's days and registration time."""
+    return {"rt": window.registration_time, "start": window.interval.start, "end": window.interval.end}
 
 
 def _bound(chosen: list[tuple[str, list[Any]]], parameters: dict[str, Any]) -> Keys:
@@ -398,23 +409,14 @@ def _bound(chosen: list[tuple[str, list[Any]]], parameters: dict[str, Any]) -> K
     return tuple(shape)
 
 
-async def _keyed_page(
-    ctx: Any,
-    model: str,
-    chosen: list[tuple[str, list[Any]]],
-    flt: Any,
-    limit: int | None,
-    cursor: str | None,
-    array: bool,
-) -> PagedValue:
+async def _keyed_page(ctx: Any, model: str, keyed: Keyed, limit: int | None, array: bool) -> PagedValue:
     """``collection.collection`` for a filter of (column, values) conditions (``_keyed``):
     the same page, from a prepared statement."""
-    window, after = listing_window(ctx, flt, cursor)
+    window, after = keyed.window, keyed.after
     uuids: list[Any] = []
-    if all(values for _, values in chosen):  # an empty list selects nothing
-        interval = window.interval
-        parameters: dict[str, Any] = {"rt": window.registration_time, "start": interval.start, "end": interval.end}
-        keys = _bound(chosen, parameters)
+    if all(values for _, values in keyed.chosen):  # an empty list selects nothing
+        parameters = _window_parameters(window)
+        keys = _bound(keyed.chosen, parameters)
         if after is not None:
             parameters["after"] = after
         if limit is not None:
@@ -437,7 +439,7 @@ def _listing(model: str, at_registration_time: bool, array: bool, keys: Keys, af
     prepared = _LISTINGS.get(shape)
     if prepared is None:
         table = TABLES[model]
-        conditions = _conditions(table, keys, array)
+        conditions, batch = _conditions(table, keys, array)
         if after:
             conditions.append(table.c.uuid > bindparam("after", type_=table.c.uuid.type))
         statement = select(table.c.uuid).where(*conditions, _live(table, at_registration_time)).distinct()
@@ -445,15 +447,8 @@ def _listing(model: str, at_registration_time: bool, array: bool, keys: Keys, af
         if limited:  # with an offset of its own: SQLite would add one as a literal, which a prepared statement lacks
             statement = statement.limit(bindparam("limit", type_=Integer()))
             statement = statement.offset(bindparam("offset", type_=Integer()))
-        batch = next((name for name, _, one in keys if not one), None)
         prepared = _LISTINGS[shape] = Prepared(statement, batch=batch)
     return prepared
-
-
-def prepared_listing(flt: Any) -> bool:
-    """Whether a listing with filter ``flt`` runs only prepared statements (its
-    conditions are all "the column is one of the values")."""
-    return _keyed(flt) is not None
 
 
 def _keyed(flt: Any) -> list[tuple[str, list[Any]]] | None:
@@ -480,10 +475,10 @@ async def _read(
     uuids: list[UUID] | None = None,
     chosen: list[tuple[str, list[Any]]] | None = None,
 ) -> None:
-    """Read ``root`` for ``uuids`` (or, for a ``Fold``, for a filter's (column,
+    """Read ``root`` for ``uuids`` (or, for a folded ``Keyed``, for a filter's (column,
     values)) into ``found`` (uuid -> answer), then every to-many branch under it,
     level by level, into the answers waiting for it."""
-    parameters = {"rt": window.registration_time, "start": window.interval.start, "end": window.interval.end}
+    parameters = _window_parameters(window)
     at = window.registration_time is not None
     if uuids is None:
         assert chosen is not None

@@ -190,19 +190,17 @@ async def answer(operation: Operation, ctx: Any, variables: dict[str, Any] | Non
             arguments = convert_arguments(
                 arguments, root.arguments, scalar_registry=converter.scalar_registry, config=strawberry_schema.config
             )
-        fold = joined.fold_of(
+        keyed = joined.keyed_listing(
             ctx, root.plan, arguments.get("filter"), arguments.get("limit"), arguments.get("cursor"), coerced
         )
-        calls.append((root, arguments, fold))
+        calls.append((root, arguments, keyed))
     # every listing's filter a prepared statement's conditions: only prepared statements, on the driver connection
-    ctx.driver_only = all(
-        fold is not None or joined.prepared_listing(arguments.get("filter")) for _, arguments, fold in calls
-    )
+    ctx.driver_only = all(keyed is not None for _, _, keyed in calls)
     data: dict[str, Any] = {}
     for root in operation.roots:
         if root.plan is None:
             data[root.key] = "Query"
-    for root, arguments, fold in calls:
+    for root, arguments, keyed in calls:
         value = await joined.listing(
             ctx,
             root.plan,  # type: ignore[arg-type]
@@ -212,7 +210,7 @@ async def answer(operation: Operation, ctx: Any, variables: dict[str, Any] | Non
             arguments.get("limit"),
             arguments.get("cursor"),
             coerced,
-            fold,
+            keyed,
         )
         if value is None:
             return None
