@@ -18,6 +18,8 @@ statements too.
 
 from __future__ import annotations
 
+import re
+from itertools import count, islice
 from typing import Any
 
 from sqlalchemy import Select
@@ -101,3 +103,128 @@ async def _run(dialect: Dialect, driver: Any, events: Any, prepared: Prepared, v
     if not rows or not any(processors):
         return rows
     return processed_rows(rows, processors)
+
+
+# --- one round trip on PostgreSQL ---
+
+SERVER_STATEMENTS = 200
+"""Statements a PostgreSQL connection keeps prepared for ``batch_on_driver``; past
+this many, the least recently used is deallocated (in the same round trip)."""
+
+_PLACEHOLDER = re.compile(rb"%%|%\((\w+)\)s")
+
+
+class _Server:
+    """A statement prepared on the server under ``name`` (``PREPARE``), and the order
+    of its parameters (``$1``, ``$2``, ...)."""
+
+    __slots__ = ("name", "prepare", "order")
+
+    def __init__(self, name: bytes, prepare: bytes, order: tuple[str, ...]) -> None:
+        self.name = name
+        self.prepare = prepare
+        self.order = order
+
+
+#: a statement's text (psycopg's ``%(name)s`` placeholders) -> its server-side form
+_SERVER: dict[str, _Server] = {}
+_NAMES = count(1)
+
+
+def _server(sql: str) -> _Server:
+    found = _SERVER.get(sql)
+    if found is None:
+        order: list[str] = []
+
+        def place(match: re.Match[bytes]) -> bytes:
+            if match.group(1) is None:
+                return b"%"
+            name = match.group(1).decode()
+            if name not in order:
+                order.append(name)
+            return b"$%d" % (order.index(name) + 1)
+
+        text = _PLACEHOLDER.sub(place, sql.encode())
+        name = b"mo_%d" % next(_NAMES)
+        if len(_SERVER) >= 4096:  # documents come and go: names on connections age out (``SERVER_STATEMENTS``)
+            _SERVER.clear()
+        found = _SERVER[sql] = _Server(name, b"PREPARE " + name + b" AS " + text, tuple(order))
+    return found
+
+
+async def batch_on_driver(
+    engine: Engine, connection: PoolProxiedConnection, statements: list[tuple[Prepared, dict[str, Any]]]
+) -> list[list[Any]]:
+    """The rows of each statement, all read in one REPEATABLE READ, READ ONLY
+    transaction that PostgreSQL gets in one message, and so in one round trip.
+
+    ``connection`` is a pooled psycopg connection in autocommit mode, outside any
+    transaction (``mo.db.engine.driver_autocommit``): the message brings its own
+    ``BEGIN`` and ``COMMIT``. Each statement is prepared on the connection the
+    first time it is sent there (a ``PREPARE`` in the same message)
+    and then run as ``EXECUTE name(values)``, its values written as literals by
+    psycopg's own adapters; the server plans it as it does psycopg's prepared
+    statements. The engine's statement events fire for each statement.
+
+    Against one statement at a time in a transaction (``run_on_driver`` in
+    ``driver_snapshot``), a person page's two statements are one round trip where
+    they were four (``BEGIN``, two statements, ``COMMIT``); on this project's
+    machine that is 0.5 ms of a 1 ms budget (bench/RESULTS.md).
+
+    On any error the connection's prepared statements are no longer known: the
+    caller must discard it (``driver_autocommit`` does).
+    """
+    from psycopg.adapt import Transformer  # not loaded for SQLite
+
+    dialect = engine.dialect
+    events = engine if engine._has_events else None  # noqa: SLF001
+    driver: Any = connection.driver_connection
+    known: dict[bytes, None] | None = getattr(driver, "_mo_statements", None)
+    if known is None:
+        known = driver._mo_statements = {}
+    literal = Transformer(driver).as_literal
+    parts: list[bytes] = []
+    runs: list[bytes] = []
+    sent: list[tuple[str, dict[str, Any], list[Any]]] = []
+    used: set[bytes] = set()
+    for prepared, values in statements:
+        plan = prepared.keyed.compiled(dialect)
+        sql, binds = plan.compiled.string, plan.binds
+        server = _server(sql)
+        name = server.name
+        if name in known:
+            del known[name]  # most recently used last
+        else:
+            parts.append(server.prepare)
+        known[name] = None
+        used.add(name)
+        processed = {key: binds[key](values[key]) if key in binds else values[key] for key in server.order}
+        runs.append(b"EXECUTE " + name + b"(" + b", ".join([literal(processed[key]) for key in server.order]) + b")")
+        sent.append((sql, processed, plan.results))
+    for oldest in list(islice(known, max(0, len(known) - SERVER_STATEMENTS))):
+        if oldest in used:
+            break  # this message's statements are the most recent: the rest are too
+        del known[oldest]
+        parts.append(b"DEALLOCATE " + oldest)
+    skip = 1 + len(parts)  # BEGIN, then the PREPAREs and DEALLOCATEs (an isolation level must come first)
+    message = b"; ".join([b"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", *parts, *runs, b"COMMIT"])
+    if events is not None:
+        for sql, processed, _ in sent:
+            events.dispatch.before_cursor_execute(None, None, sql, processed, None, False)
+    cursor = driver.cursor()
+    try:
+        await cursor.execute(message, prepare=False)
+        for _ in range(skip):
+            cursor.nextset()
+        answers: list[list[Any]] = []
+        for number, (_, _, processors) in enumerate(sent):
+            if number:
+                cursor.nextset()
+            rows = await cursor.fetchall()
+            answers.append(processed_rows(rows, processors) if rows and any(processors) else rows)
+    finally:
+        await cursor.close()
+    if events is not None:
+        for sql, processed, _ in sent:
+            events.dispatch.after_cursor_execute(None, None, sql, processed, None, False)
+    return answers

@@ -14,9 +14,9 @@ from strawberry.types import Info
 from bitemporal import Interval, Registrar
 from mo.auth.principal import Principal, local_admin
 from mo.auth.scope import OwnerScope
-from mo.db.direct import Prepared, run_on_driver
+from mo.db.direct import Prepared, batch_on_driver, run_on_driver
 from mo.db.direct import run as run_prepared
-from mo.db.engine import driver_snapshot, read_transaction, write_transaction
+from mo.db.engine import driver_autocommit, driver_snapshot, read_transaction, write_transaction
 from mo.db.tables import registrations
 from mo.events.outbox import record_registration
 from mo.graphapi.loaders import Loaders
@@ -58,6 +58,10 @@ class RequestContext:
         #: (``mo.db.engine.driver_snapshot``), without SQLAlchemy's connection.
         self.driver_only = False
         self._driver: PoolProxiedConnection | None = None
+        #: Set by a caller whose one listing is the request's only read: on
+        #: PostgreSQL its statements may then come in one message, with their own
+        #: transaction (``batch``).
+        self.alone = False
 
     @property
     def loaders(self) -> Loaders:
@@ -91,6 +95,17 @@ class RequestContext:
         if type(statement) is Prepared:
             return await run_prepared(conn, statement, parameters or {})
         return await conn.execute(statement, parameters)
+
+    async def batch(self, statements: list[tuple[Prepared, dict[str, Any]]]) -> list[list[Any]]:
+        """The rows of each ``Prepared`` statement, read in one snapshot that is the
+        request's only transaction (PostgreSQL, ``mo.db.direct.batch_on_driver``)."""
+        if not (self.alone and self.driver_only) or self._driver is not None or self._conn is not None:
+            raise RuntimeError("a batch is a request's only read")
+        self.alone = False  # one per request
+        async with driver_autocommit(self.engine) as connection:
+            rows = await batch_on_driver(self.engine.sync_engine, connection, statements)
+        self.statements += len(statements)
+        return rows
 
     async def writer(self) -> WriteContext:
         # Every write asks for the writer: what the request read before it may be stale now.

@@ -172,6 +172,8 @@ class Branch:
         self.node = node
         self.column = column
         self._prepared: dict[tuple[bool, bool, bool, Keys | None], Prepared] = {}
+        #: (id(parent statement), column, at a registration time, arrays) -> (parent, statement)
+        self._under: dict[tuple[int, int, bool, bool], tuple[Prepared, Prepared]] = {}
 
     def layout(self) -> None:
         """Place each joined node's columns: after the key, depth first."""
@@ -200,7 +202,20 @@ class Branch:
             prepared = self._prepared[shape] = self._build(*shape)
         return prepared
 
-    def _build(self, at_registration_time: bool, array: bool, single: bool, keys: Keys | None) -> Prepared:
+    def under(self, parent: Prepared, column: int, at_registration_time: bool, array: bool) -> Prepared:
+        """The statement whose keys are the values of ``parent``'s column ``c<column>``
+        (a subquery): it needs no rows of the parent's to be sent, so a request's
+        statements can all go to the server at once (``_read_batched``)."""
+        shape = (id(parent), column, at_registration_time, array)
+        found = self._under.get(shape)
+        if found is None or found[0] is not parent:
+            keys = select(parent.statement.subquery("parent").c[f"c{column}"])
+            found = self._under[shape] = (parent, self._build(at_registration_time, array, False, None, keys))
+        return found[1]
+
+    def _build(
+        self, at_registration_time: bool, array: bool, single: bool, keys: Keys | None, parent: Any = None
+    ) -> Prepared:
         aliases = count(1)
         base = TABLES[self.node.model].alias(f"j{next(aliases)}")
         key = base.c.uuid if self.column is None else base.c[self.column]
@@ -222,7 +237,9 @@ class Branch:
                 add(target, other)
 
         add(self.node, base)
-        if keys is not None:
+        if parent is not None:
+            chosen, batch = [key.in_(parent)], None
+        elif keys is not None:
             assert self.column is None
             chosen, batch = _conditions(base, keys, array)
         else:
@@ -322,7 +339,11 @@ async def listing(
         if isinstance(keyed, Keyed) and keyed.folded:
             found: dict[Any, dict[str, Any]] = {}
             if all(values for _, values in keyed.chosen):  # an empty list selects nothing
-                await _read(ctx, plan.currents[0][3], keyed.window, found, run, array, chosen=keyed.chosen)
+                root = plan.currents[0][3]
+                if array and ctx.alone and sum(len(values) for _, values in keyed.chosen) <= BATCH_KEYS:
+                    await _read_batched(ctx, root, keyed.window, found, run, keyed.chosen)
+                else:
+                    await _read(ctx, root, keyed.window, found, run, array, chosen=keyed.chosen)
             page = PagedValue([ResponseValue(uuid, keyed.window) for uuid in found], PageInfoValue(None))
             currents = [found]
         else:
@@ -499,6 +520,54 @@ async def _read(
             listed.setdefault(row[0], []).append(_complete(node, row, run))
         for parent, result, key in waiting:
             result[key] = listed.get(parent, [])
+
+
+BATCH_KEYS = 50
+"""A folded listing with at most this many filter values (or none: every object) is
+read in one round trip on PostgreSQL (``_read_batched``); a longer list of keys,
+level by level (``_read``): most of its branches' parents are then found by the
+keys already, and a long literal list costs more to write than a round trip."""
+
+
+async def _read_batched(
+    ctx: Any, root: Branch, window: Any, found: dict[Any, dict[str, Any]], run: Run, chosen: list[tuple[str, list[Any]]]
+) -> None:
+    """``_read`` for a folded listing, on PostgreSQL, with every statement sent at
+    once (``RequestContext.batch``): each to-many branch takes its keys from its
+    parent statement as a subquery (``Branch.under``) rather than from its rows.
+    The same rows, in one snapshot: the subquery selects the very keys the
+    parent's rows hold. A branch no parent row asks for costs its statement anyway;
+    hence only for short filters (``BATCH_KEYS``)."""
+    parameters = _window_parameters(window)
+    at = window.registration_time is not None
+    statement = root.statement(at, True, False, _bound(chosen, parameters))
+    statements: list[tuple[Branch, Prepared]] = [(root, statement)]
+    _under(root.node, statement, at, statements)
+    results = await ctx.batch([(prepared, parameters) for _, prepared in statements])
+    rows_of = {branch: rows for (branch, _), rows in zip(statements, results, strict=True)}
+    node = root.node
+    for row in results[0]:
+        found[row[0]] = _complete(node, row, run)
+    pending = run.pending
+    while pending:
+        branch, waiting = pending.popitem()
+        node = branch.node
+        listed: dict[Any, list[dict[str, Any]]] = {}
+        for row in rows_of[branch]:
+            listed.setdefault(row[0], []).append(_complete(node, row, run))
+        for parent, result, key in waiting:
+            result[key] = listed.get(parent, [])
+
+
+def _under(node: Node, parent: Prepared, at: bool, statements: list[tuple[Branch, Prepared]]) -> None:
+    """Every to-many branch below ``node`` (of ``parent``'s rows) and its joined
+    nodes, each with the statement keyed by ``parent``, depth first."""
+    for _, branch in node.reverse:
+        prepared = branch.under(parent, node.offset, at, True)
+        statements.append((branch, prepared))
+        _under(branch.node, prepared, at, statements)
+    for _, target in node.joins:
+        _under(target, parent, at, statements)
 
 
 async def _rows(

@@ -196,6 +196,7 @@ async def answer(operation: Operation, ctx: Any, variables: dict[str, Any] | Non
         calls.append((root, arguments, keyed))
     # every listing's filter a prepared statement's conditions: only prepared statements, on the driver connection
     ctx.driver_only = all(keyed is not None for _, _, keyed in calls)
+    ctx.alone = len(calls) == 1  # its statements may bring their own transaction (``RequestContext.batch``)
     data: dict[str, Any] = {}
     for root in operation.roots:
         if root.plan is None:
