@@ -92,6 +92,23 @@ async def ask(engine: AsyncEngine, document: str, variables: dict[str, Any]) -> 
     return await view.execute(engine, document, variables, actor=LOCAL_ADMIN)
 
 
+async def held(engine: AsyncEngine) -> int:
+    """How many statements the one connection holds prepared for batches; asserts
+    that the server's list (``pg_prepared_statements``) is the connection's own."""
+    connection = await engine.raw_connection()
+    try:
+        driver = connection.driver_connection
+        cursor = driver.cursor()
+        await cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'mo\\_%'")
+        names = {name.encode() for (name,) in await cursor.fetchall()}
+        await cursor.close()
+        await driver.rollback()
+        assert names == set(driver._mo_statements)
+        return len(names)
+    finally:
+        await greenlet_spawn(connection.close)
+
+
 async def sqlite_sends_none(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a PostgreSQL-only test asserts on SQLite: a small lookup sends no batch,
     its statements run level by level in an inline snapshot."""
@@ -139,18 +156,7 @@ async def test_statements_are_prepared_once_per_connection(world: World, monkeyp
         first, *later = [message for _, message in sent]
         assert first.count(b"PREPARE mo_") == 2
         assert all(b"PREPARE" not in message and message.count(b"EXECUTE mo_") == 2 for message in later)
-        # what the server holds is what the connection remembers
-        connection = await engine.raw_connection()
-        try:
-            driver = connection.driver_connection
-            cursor = driver.cursor()
-            await cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'mo\\_%'")
-            held = {name.encode() for (name,) in await cursor.fetchall()}
-            await cursor.close()
-            await driver.rollback()
-            assert held == set(driver._mo_statements) and len(held) == 2
-        finally:
-            await greenlet_spawn(connection.close)
+        assert await held(engine) == 2
 
 
 async def test_the_least_recently_used_statements_are_deallocated(
@@ -168,17 +174,7 @@ async def test_the_least_recently_used_statements_are_deallocated(
         assert [message.count(b"EXECUTE mo_") for _, message in sent] == [2, 3, 2]
         # the second deallocates the first's two; the third, the second's three
         assert [message.count(b"DEALLOCATE mo_") for _, message in sent] == [0, 2, 3]
-        connection = await engine.raw_connection()
-        try:
-            driver = connection.driver_connection
-            cursor = driver.cursor()
-            await cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'mo\\_%'")
-            held = {name.encode() for (name,) in await cursor.fetchall()}
-            await cursor.close()
-            await driver.rollback()
-            assert held == set(driver._mo_statements) and len(held) == 2
-        finally:
-            await greenlet_spawn(connection.close)
+        assert await held(engine) == 2
 
 
 async def test_a_failed_message_discards_its_connection_and_the_executor_answers(
