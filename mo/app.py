@@ -66,7 +66,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         prepare_schema()
-        app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
+        app.state.engine = make_engine(
+            settings.database_url, echo=settings.sql_echo, one_message=settings.pg_one_message
+        )
         app.state.settings = settings
         app.state.auth = Authenticator(settings)
         try:

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     port: int = 5000
     sql_echo: bool = False
 
+    pg_one_message: bool = True
+    """On PostgreSQL, send a small lookup's statements in one message, prepared with
+    SQL's ``PREPARE`` (``mo.db.engine.one_message``). Turn off behind a pooler in
+    transaction mode (PgBouncer), which does not keep such statements."""
+
     amqp_url: str | None = None
     """RabbitMQ for `mo relay` (``amqp://user:password@host:5672/vhost``); unset: events
     are only pulled over GraphQL, and the outbox waits for a relay."""

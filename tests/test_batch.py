@@ -19,7 +19,8 @@ from sqlalchemy.util import greenlet_spawn
 import mo.db.direct as direct
 import mo.graphapi.context as context
 import mo.graphapi.view as view
-from mo.config import LOCAL_ADMIN
+from mo.config import LOCAL_ADMIN, Settings
+from mo.db.engine import make_engine, one_message
 from tests.test_joined import CPR, HANDLED, UNIT_A, UNIT_B, World, world  # noqa: F401 - the fixture
 from tests.test_planned import OPERATIONS, both_ways
 
@@ -266,3 +267,22 @@ async def test_other_listings_are_read_level_by_level(world: World, monkeypatch:
         body, taken, ctx = await both_ways(world, monkeypatch, document, variables, operation_name)
     assert taken and ctx.driver_only and "errors" not in body
     assert sent == []
+
+
+async def test_one_message_can_be_turned_off(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``MO_PG_ONE_MESSAGE=false`` (behind PgBouncer in transaction mode): the same
+    answer, level by level in a snapshot."""
+    monkeypatch.setenv("MO_PG_ONE_MESSAGE", "false")
+    assert Settings(_env_file=None).pg_one_message is False
+    if not postgresql(world):
+        return await sqlite_sends_none(world, monkeypatch)
+    url = world.client.engine.url.render_as_string(hide_password=False)
+    engine = make_engine(url, one_message=False)
+    try:
+        assert one_message(engine) is False and one_message(world.client.engine) is True
+        expected, _ = await ask(world.client.engine, *PERSON_PAGE)
+        with messages(monkeypatch) as sent:
+            body, ctx = await ask(engine, *PERSON_PAGE)
+        assert body == expected and sent == [] and ctx.driver_only and ctx.statements == 2
+    finally:
+        await engine.dispose()

@@ -22,12 +22,15 @@ WRITE = "mo_write"
 SNAPSHOT = "mo_snapshot"
 
 
-def make_engine(url: str, echo: bool = False) -> AsyncEngine:
+def make_engine(url: str, echo: bool = False, one_message: bool = True) -> AsyncEngine:
     """An engine for ``url``; SQLite gets WAL and explicit transaction control.
 
     On SQLite a writing transaction starts with ``BEGIN IMMEDIATE``: it takes the
     database's write lock up front, which serialises writers the way PostgreSQL's
     per-object advisory locks do, and avoids deadlocking upgrades from read locks.
+
+    ``one_message``: on PostgreSQL, whether a small lookup may send its statements
+    in one message (``mo.db.direct.batch_on_driver``; see :func:`one_message`).
     """
     path = sqlite_path(url)
     if path is not None:
@@ -44,10 +47,28 @@ def make_engine(url: str, echo: bool = False) -> AsyncEngine:
         return engine
     uuid_arrays.register()  # before the first connection: each copies psycopg's adapters when made
     engine = create_async_engine(
-        url, echo=echo, pool_size=10, max_overflow=20, connect_args={"prepare_threshold": PREPARE_THRESHOLD}
+        url,
+        echo=echo,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"prepare_threshold": PREPARE_THRESHOLD},
+        execution_options={ONE_MESSAGE: one_message},
     )
     _postgresql_liveness(engine)
     return engine
+
+
+ONE_MESSAGE = "mo_one_message"
+
+
+def one_message(engine: AsyncEngine) -> bool:
+    """Whether a small lookup may send its statements to PostgreSQL in one message
+    (``MO_PG_ONE_MESSAGE``, on unless turned off). Such a message runs statements
+    prepared with SQL's ``PREPARE`` on the connection; a pooler in transaction mode
+    (PgBouncer) hands each transaction another server connection and keeps only
+    the protocol's prepared statements, so behind one this must be off: each
+    message would fail and the executor answer."""
+    return bool(engine.sync_engine.get_execution_options().get(ONE_MESSAGE, True))
 
 
 PREPARE_THRESHOLD = 0

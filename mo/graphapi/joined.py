@@ -47,6 +47,7 @@ from graphql import (
 from mo.auth.access_log import note
 from mo.auth.permissions import READ_CPR
 from mo.db.direct import Prepared
+from mo.db.engine import one_message
 from mo.db.tables import TABLES
 from mo.graphapi.collection import PagedValue, PageInfoValue, collection, listing_window, paged
 from mo.graphapi.fast import Abort, _field_nodes, leaf
@@ -340,7 +341,8 @@ async def listing(
             found: dict[Any, dict[str, Any]] = {}
             if all(values for _, values in keyed.chosen):  # an empty list selects nothing
                 root = plan.currents[0][3]
-                if array and ctx.alone and sum(len(values) for _, values in keyed.chosen) <= BATCH_KEYS:
+                small = sum(len(values) for _, values in keyed.chosen) <= BATCH_KEYS
+                if array and ctx.alone and small and one_message(ctx.engine):
                     await _read_batched(ctx, root, keyed.window, found, run, keyed.chosen)
                 else:
                     await _read(ctx, root, keyed.window, found, run, array, chosen=keyed.chosen)
