@@ -26,7 +26,7 @@ schema has none), and the ordinary path answers, with its own errors.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
@@ -511,11 +511,21 @@ async def _read(
     node = root.node
     for row in rows:
         found[row[0]] = _complete(node, row, run)
+
+    async def fetch(branch: Branch, waiting: list[tuple[Any, dict[str, Any], str]]) -> Any:
+        keys = list(dict.fromkeys(parent for parent, _, _ in waiting))
+        return await _rows(ctx, branch, at, array, parameters, keys)
+
+    await _fill(run, fetch)
+
+
+async def _fill(run: Run, fetch: Callable[[Branch, list[tuple[Any, dict[str, Any], str]]], Awaitable[Any]]) -> None:
+    """Each to-many branch the answers so far wait for (``run.pending``), until none
+    waits: its rows (``fetch(branch, waiting)``) completed and handed to each parent."""
     pending = run.pending
     while pending:
         branch, waiting = pending.popitem()
-        keys = list(dict.fromkeys(parent for parent, _, _ in waiting))
-        rows = await _rows(ctx, branch, at, array, parameters, keys)
+        rows = await fetch(branch, waiting)
         node = branch.node
         listed: dict[Any, list[dict[str, Any]]] = {}
         for row in rows:
@@ -550,15 +560,11 @@ async def _read_batched(
     node = root.node
     for row in results[0]:
         found[row[0]] = _complete(node, row, run)
-    pending = run.pending
-    while pending:
-        branch, waiting = pending.popitem()
-        node = branch.node
-        listed: dict[Any, list[dict[str, Any]]] = {}
-        for row in rows_of[branch]:
-            listed.setdefault(row[0], []).append(_complete(node, row, run))
-        for parent, result, key in waiting:
-            result[key] = listed.get(parent, [])
+
+    async def fetch(branch: Branch, waiting: Any) -> Any:
+        return rows_of[branch]  # the rows of every parent the batch read; each waiting parent takes its own
+
+    await _fill(run, fetch)
 
 
 def _under(node: Node, parent: Prepared, at: bool, statements: list[tuple[Branch, Prepared]]) -> None:
