@@ -171,10 +171,14 @@ async def batch_on_driver(
     they were four (``BEGIN``, two statements, ``COMMIT``); on this project's
     machine that is 0.5 ms of a 1 ms budget (bench/RESULTS.md).
 
-    On any error the connection's prepared statements are no longer known: the
-    caller must discard it (``driver_autocommit`` does).
+    psycopg deallocates every prepared statement of a connection (``DEALLOCATE
+    ALL``) when a transaction on it rolls back, ours with its own; a message that
+    finds one of its statements gone is rolled back and sent once more, with what
+    the server still holds (``pg_prepared_statements``) prepared anew. On any other
+    error what the connection holds is not known: the caller must discard it
+    (``driver_autocommit`` does).
     """
-    from psycopg.adapt import Transformer  # not loaded for SQLite
+    from psycopg.errors import InvalidSqlStatementName  # not loaded for SQLite
 
     dialect = engine.dialect
     events = engine if engine._has_events else None  # noqa: SLF001
@@ -182,13 +186,54 @@ async def batch_on_driver(
     known: dict[bytes, None] | None = getattr(driver, "_mo_statements", None)
     if known is None:
         known = driver._mo_statements = {}
+    compiled = [(prepared.keyed.compiled(dialect), values) for prepared, values in statements]
+    message, skip, sent = _message(driver, compiled, known)
+    if events is not None:
+        for sql, processed, _ in sent:
+            events.dispatch.before_cursor_execute(None, None, sql, processed, None, False)
+    cursor = driver.cursor()
+    try:
+        try:
+            await cursor.execute(message, prepare=False)
+        except InvalidSqlStatementName:
+            await driver.rollback()
+            await cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'mo\\_%'")
+            known.clear()  # what the server holds now: the failed message's own PREPAREs may be among it
+            known.update((name.encode(), None) for (name,) in await cursor.fetchall())
+            message, skip, sent = _message(driver, compiled, known)
+            await cursor.execute(message, prepare=False)
+        for _ in range(skip):
+            cursor.nextset()
+        answers: list[list[Any]] = []
+        for number, (_, _, processors) in enumerate(sent):
+            if number:
+                cursor.nextset()
+            rows = await cursor.fetchall()
+            answers.append(processed_rows(rows, processors) if rows and any(processors) else rows)
+    finally:
+        await cursor.close()
+    if events is not None:
+        for sql, processed, _ in sent:
+            events.dispatch.after_cursor_execute(None, None, sql, processed, None, False)
+    return answers
+
+
+def _message(
+    driver: Any, compiled: list[tuple[Any, dict[str, Any]]], known: dict[bytes, None]
+) -> tuple[bytes, int, list[tuple[str, dict[str, Any], list[Any]]]]:
+    """``batch_on_driver``'s message for ``compiled`` (each statement's compiled plan
+    and values), with the ``PREPARE``s and ``DEALLOCATE``s that ``known`` (the
+    connection's prepared statements, least recently used first) calls for, which
+    it records; how many results precede the first statement's; and per statement
+    its text, values and result processors."""
+    from psycopg.adapt import Transformer  # not loaded for SQLite
+
     literal = Transformer(driver).as_literal
     parts: list[bytes] = []
     runs: list[bytes] = []
     sent: list[tuple[str, dict[str, Any], list[Any]]] = []
     used: set[bytes] = set()
-    for prepared, values in statements:
-        plan = prepared.keyed.compiled(dialect)
+    for plan, values in compiled:
         sql, binds = plan.compiled.string, plan.binds
         server = _server(sql)
         name = server.name
@@ -208,23 +253,4 @@ async def batch_on_driver(
         parts.append(b"DEALLOCATE " + oldest)
     skip = 1 + len(parts)  # BEGIN, then the PREPAREs and DEALLOCATEs (an isolation level must come first)
     message = b"; ".join([b"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", *parts, *runs, b"COMMIT"])
-    if events is not None:
-        for sql, processed, _ in sent:
-            events.dispatch.before_cursor_execute(None, None, sql, processed, None, False)
-    cursor = driver.cursor()
-    try:
-        await cursor.execute(message, prepare=False)
-        for _ in range(skip):
-            cursor.nextset()
-        answers: list[list[Any]] = []
-        for number, (_, _, processors) in enumerate(sent):
-            if number:
-                cursor.nextset()
-            rows = await cursor.fetchall()
-            answers.append(processed_rows(rows, processors) if rows and any(processors) else rows)
-    finally:
-        await cursor.close()
-    if events is not None:
-        for sql, processed, _ in sent:
-            events.dispatch.after_cursor_execute(None, None, sql, processed, None, False)
-    return answers
+    return message, skip, sent
