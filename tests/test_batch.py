@@ -198,7 +198,8 @@ async def test_statements_a_rollback_deallocated_are_prepared_again(
             {"i": {"uuid": str(uuid4()), "name": "nobody", "validity": {"from": "2022-01-01"}}},
             actor=LOCAL_ADMIN,
         )
-        assert failed.get("errors") and await held(engine, check=False) == 0  # rolled back: psycopg deallocated them all
+        # rolled back: psycopg deallocated them all
+        assert failed.get("errors") and await held(engine, check=False) == 0
         with messages(monkeypatch) as sent:
             body, ctx = await ask(engine, *PERSON_PAGE)
         assert body == expected and ctx.driver_only and ctx.statements == 2

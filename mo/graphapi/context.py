@@ -34,7 +34,12 @@ class RequestContext:
     """
 
     def __init__(
-        self, engine: AsyncEngine, now: datetime, actor: UUID, note: str | None = None, principal: Principal | None = None
+        self,
+        engine: AsyncEngine,
+        now: datetime,
+        actor: UUID,
+        note: str | None = None,
+        principal: Principal | None = None,
     ) -> None:
         self.engine = engine
         self.now = now
