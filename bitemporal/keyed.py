@@ -68,12 +68,7 @@ class KeyedStatement:
         rows = result.all()
         if not rows or not any(processors):
             return [tuple(row) for row in rows]
-        # Column by column: a column's distinct values are few.
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
-        for index, process in enumerate(processors):
-            if process is not None:
-                columns[index] = processed_column(columns[index], process)
-        return list(zip(*columns, strict=True))
+        return _by_column(rows, processors)  # a column's distinct values are few
 
 
 class _Compiled:
@@ -105,7 +100,10 @@ IMMUTABLE = frozenset({UUID, date, datetime, str, int, float, bool, bytes, Decim
 def processed_rows(rows: Sequence[Sequence[Any]], processors: Sequence[Processor | None]) -> list[Any]:
     """``rows`` (tuples) with each column's values run through its processor (None: as
     they are): column by column, each distinct value of a column once (an object's
-    uuid and days repeat), except for a few rows, which are processed row by row."""
+    uuid and days repeat), except for a few rows, which are processed row by row.
+    With no processor at all, ``rows`` themselves (as a list)."""
+    if not any(processors):
+        return rows if isinstance(rows, list) else list(rows)
     if len(rows) <= FEW_ROWS:
         active = [(index, process) for index, process in enumerate(processors) if process is not None]
         processed = []
@@ -117,6 +115,11 @@ def processed_rows(rows: Sequence[Sequence[Any]], processors: Sequence[Processor
                     values[index] = process(value)
             processed.append(tuple(values))
         return processed
+    return _by_column(rows, processors)
+
+
+def _by_column(rows: Sequence[Sequence[Any]], processors: Sequence[Processor | None]) -> list[Any]:
+    """``rows`` processed column by column (``processed_column``)."""
     columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
     for index, processor in enumerate(processors):
         if processor is not None:

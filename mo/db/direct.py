@@ -99,10 +99,7 @@ async def _run(dialect: Dialect, driver: Any, events: Any, prepared: Prepared, v
             await cursor.close()
     if events is not None:
         events.dispatch.after_cursor_execute(target, None, sql, parameters, None, False)
-    processors = plan.results
-    if not rows or not any(processors):
-        return rows
-    return processed_rows(rows, processors)
+    return processed_rows(rows, plan.results)
 
 
 # --- one round trip on PostgreSQL ---
@@ -209,7 +206,7 @@ async def batch_on_driver(
             if number:
                 cursor.nextset()
             rows = await cursor.fetchall()
-            answers.append(processed_rows(rows, processors) if rows and any(processors) else rows)
+            answers.append(processed_rows(rows, processors))
     finally:
         await cursor.close()
     if events is not None:
