@@ -205,13 +205,7 @@ async def driver_snapshot(engine: AsyncEngine) -> AsyncIterator[PoolProxiedConne
                     raise
                 clean = True
     finally:
-        close_special = getattr(connection, "_close_special", None)
-        if clean and close_special is not None:
-            # SQLAlchemy's own way back for a connection whose transaction has ended
-            # (``Connection.close`` uses it): no rollback to send, so no greenlet hop
-            close_special(transaction_reset=True)
-        else:
-            await greenlet_spawn(connection.close)
+        await _give_back(connection, clean)
 
 
 @asynccontextmanager
@@ -235,11 +229,19 @@ async def driver_autocommit(engine: AsyncEngine) -> AsyncIterator[PoolProxiedCon
     finally:
         if not clean:
             await greenlet_spawn(connection.invalidate)
-        close_special = getattr(connection, "_close_special", None)
-        if clean and close_special is not None:
-            close_special(transaction_reset=True)
-        else:
-            await greenlet_spawn(connection.close)
+        await _give_back(connection, clean)
+
+
+async def _give_back(connection: PoolProxiedConnection, clean: bool) -> None:
+    """Return a connection taken from the pool: ``clean`` (its transaction ended, as
+    it was found) through SQLAlchemy's own way back for such a connection
+    (``Connection.close`` uses it: no rollback to send, so no greenlet hop), else
+    the usual way, which rolls back."""
+    close_special = getattr(connection, "_close_special", None)
+    if clean and close_special is not None:
+        close_special(transaction_reset=True)
+    else:
+        await greenlet_spawn(connection.close)
 
 
 def _idle_connection(engine: AsyncEngine) -> PoolProxiedConnection | None:
