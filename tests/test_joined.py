@@ -380,20 +380,30 @@ async def test_fewer_statements_than_the_loaders(world: World, monkeypatch: pyte
     assert counts[False][1] > JOINED_UNIT_PAGE
 
 
-async def test_a_required_target_not_valid_that_day_is_left_to_the_loaders(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+#: documents showing the job function of an engagement whose required class
+#: ``end_doomed_class`` ends (the engagement ORPHAN, and PERSON_Q's engagements)
+DOOMED_DOCUMENTS = (
+    f'{{ engagements(filter: {{uuids: ["{ORPHAN}"]}}) {{ '
+    "objects { uuid current { user_key job_function { name } } } } }",
+    f'{{ persons(filter: {{uuids: ["{PERSON_Q}"]}}) {{ objects {{ current {{ given_name engagements {{ user_key '
+    "job_function { name } } } } } }",
+)
+
+
+async def end_doomed_class(world: World) -> None:
     """A required class may end while an engagement still names it (``Ref.EXISTS``)."""
     await world.client.ok(
         "mutation ($i: ClassTerminateInput!) { class_terminate(input: $i) { uuid } }",
         {"i": {"uuid": DOOMED_CLASS, "to": "2015-01-01"}},
     )
-    for document in (
-        f'{{ engagements(filter: {{uuids: ["{ORPHAN}"]}}) {{ '
-        "objects { uuid current { user_key job_function { name } } } } }",
-        f'{{ persons(filter: {{uuids: ["{PERSON_Q}"]}}) {{ objects {{ current {{ given_name engagements {{ user_key '
-        "job_function { name } } } } } }",
-    ):
+
+
+async def test_a_required_target_not_valid_that_day_is_left_to_the_loaders(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A required class may end while an engagement still names it (``Ref.EXISTS``)."""
+    await end_doomed_class(world)
+    for document in DOOMED_DOCUMENTS:
         answer, seen = await three_ways(world, monkeypatch, document, {})
         assert seen == [None], seen
         assert "errors" not in answer and "'orphan'" in repr(answer), answer

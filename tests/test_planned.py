@@ -25,17 +25,16 @@ from mo.graphapi.context import RequestContext
 from tests.test_joined import (
     BETWEEN,
     CPR,
-    DOOMED_CLASS,
+    DOOMED_DOCUMENTS,
     HANDLED,
     NOT_HANDLED,
-    ORPHAN,
     PAGED,
     PAST,
-    PERSON_Q,
     S_AT_B,
     UNIT_A,
     UNIT_B,
     World,
+    end_doomed_class,
     world,  # noqa: F401 - the fixture
 )
 from tests.test_joined import spy as spy_on
@@ -246,16 +245,8 @@ async def test_data_a_plan_gives_up_on_is_answered_by_the_executor(
 ) -> None:
     """A required class may end while an engagement still names it: the executor
     then shows the class's latest version."""
-    await world.client.ok(
-        "mutation ($i: ClassTerminateInput!) { class_terminate(input: $i) { uuid } }",
-        {"i": {"uuid": DOOMED_CLASS, "to": "2015-01-01"}},
-    )
-    for document in (
-        f'{{ engagements(filter: {{uuids: ["{ORPHAN}"]}}) {{ objects {{ uuid current {{ user_key '
-        "job_function { name } } } } }",
-        f'{{ persons(filter: {{uuids: ["{PERSON_Q}"]}}) {{ objects {{ current {{ engagements {{ '
-        "job_function { name } } } } } }",
-    ):
+    await end_doomed_class(world)
+    for document in DOOMED_DOCUMENTS:
         body, taken, _ = await both_ways(world, monkeypatch, document, {})
         assert "errors" not in body and "Doomed" in repr(body) and not taken, body
 
