@@ -665,7 +665,16 @@ def batch_snapshot(raw: Raw, p: Picks) -> Any:
             FROM engagement WHERE uuid {condition} AND reg_to IS NULL ORDER BY uuid, valid_from""",
         params,
     )
-    return [(raw.uuid(a), b, c, raw.uuid(d), e) for a, b, c, d, e in rows]
+    return [(raw.uuid(a), b, c, raw.uuid(d), e) for a, b, c, d, e in rows], last_events(raw)
+
+
+def last_events(raw: Raw) -> list[tuple[Any, ...]]:
+    """The change events of the newest registration, in the order they were written."""
+    rows = raw.rows(
+        f"""SELECT routing_key, {raw.U('uuid')}, cause, priority, failures, sent_at FROM event_outbox
+            WHERE registration_id = (SELECT max(id) FROM registration) ORDER BY id"""
+    )
+    return [(key, raw.uuid(u), *rest) for key, u, *rest in rows]
 
 
 # --- a 50-unit subtree move ---
@@ -692,7 +701,7 @@ def move_snapshot(raw: Raw, p: Picks) -> Any:
             FROM org_unit WHERE uuid = :u AND reg_to IS NULL ORDER BY valid_from""",
         {"u": raw.p_uuid(p.move)},
     )
-    return [(a, b, raw.uuid(c), d) for a, b, c, d in rows]
+    return [(a, b, raw.uuid(c), d) for a, b, c, d in rows], last_events(raw)
 
 
 # --- the mix ---

@@ -5,6 +5,11 @@
 versions, split and coalesce, check the references of the new versions, close
 the replaced rows and insert the new ones under one registration. Statements per
 batch, not per object.
+
+Like every write of the service, it also writes the transaction's change events:
+one ``event_outbox`` row per object it wrote and per person and unit those
+objects name in the rows it closed or inserted (``RELATED``), the rows the relay
+publishes (see ``mo.events.outbox``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from mo.db.tables import TABLES
 Row = tuple[Any, ...]
 Check = Callable[[Raw, list[dict[str, Any]]], None]
 TICK = timedelta(microseconds=1)
+DEFAULT_PRIORITY = 10000
+"""An event's priority when nothing asks for another (``mo.events.DEFAULT_PRIORITY``)."""
+RELATED: dict[str, dict[str, str]] = {"engagement": {"person_uuid": "person", "org_unit_uuid": "org_unit"}}
+"""The persons and units a change to an object also affects, by the columns that name them."""
 
 
 class RuleBroken(RuntimeError):
@@ -126,6 +135,17 @@ def update_from(
         columns = [*fields, "registration_id", "reg_from", "reg_to"]
         values = [tuple(v[f] for f in fields) + (reg_id, stamp, None) for v in inserted]
         objects = [(reg_id, model, u) for u in current]
+        closed_ids = set(closed)
+        closed_rows = [v for versions in current.values() for v in versions if v["id"] in closed_ids]
+        subjects = {(model, u) for u in current}
+        for column, target in RELATED.get(model, {}).items():
+            subjects.update((target, v[column]) for v in (*closed_rows, *inserted) if v[column] is not None)
+        created = raw.p_time(datetime.now(UTC))
+        events = [
+            (key, u, "registration", reg_id, DEFAULT_PRIORITY, created, 0)
+            for key, u in sorted(subjects, key=lambda s: (s[0], str(s[1])))
+        ]
+        outbox = "event_outbox (routing_key, uuid, cause, registration_id, priority, created_at, failures)"
         if raw.pg:
             cursor = raw.conn.cursor()
             with cursor.copy(f'COPY "{model}" ({", ".join(repr_column(c) for c in columns)}) FROM STDIN') as copy:
@@ -133,6 +153,9 @@ def update_from(
                     copy.write_row(value)
             with cursor.copy("COPY registration_object (registration_id, model, uuid) FROM STDIN") as copy:
                 for value in objects:
+                    copy.write_row(value)
+            with cursor.copy(f"COPY {outbox} FROM STDIN") as copy:
+                for value in events:
                     copy.write_row(value)
         else:
             marks = ", ".join("?" for _ in columns)
@@ -142,6 +165,7 @@ def update_from(
             raw.conn.executemany(
                 "INSERT INTO registration_object (registration_id, model, uuid) VALUES (?, ?, ?)", objects
             )
+            raw.conn.executemany(f"INSERT INTO {outbox} VALUES (?, ?, ?, ?, ?, ?, ?)", events)
         raw.execute("COMMIT")
     except BaseException:
         raw.execute("ROLLBACK")
