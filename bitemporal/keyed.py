@@ -25,12 +25,13 @@ from typing import Any
 from uuid import UUID
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import ColumnElement, CompoundSelect, Delete, Select, Update
-from sqlalchemy.engine import Dialect
+from sqlalchemy import ColumnElement, CompoundSelect, Delete, Insert, Select, Update
+from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any]
+Statement = Select[Any] | CompoundSelect[Any] | Update | Delete | Insert
 
 
 class KeyedStatement:
@@ -38,7 +39,7 @@ class KeyedStatement:
 
     __slots__ = ("statement", "_compiled")
 
-    def __init__(self, statement: Select[Any] | CompoundSelect[Any] | Update | Delete) -> None:
+    def __init__(self, statement: Statement) -> None:
         self.statement = statement
         self._compiled: WeakKeyDictionary[Dialect, _Compiled] = WeakKeyDictionary()
 
@@ -52,7 +53,21 @@ class KeyedStatement:
     async def execute(self, conn: AsyncConnection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run with ``values`` (a list for each expanding parameter); the rows, if any."""
         plan = self.compiled(conn.dialect)
-        compiled, processors = plan.compiled, plan.results
+        result = await self._run(conn, plan, values)
+        if not result.returns_rows:
+            return []
+        rows = result.all()
+        processors = plan.results
+        if not rows or not any(processors):
+            return [tuple(row) for row in rows]
+        return _by_column(rows, processors)  # a column's distinct values are few
+
+    async def count(self, conn: AsyncConnection, values: Mapping[str, Any]) -> int:
+        """Run a statement that returns no rows; the number of rows it changed."""
+        return int((await self._run(conn, self.compiled(conn.dialect), values)).rowcount)
+
+    async def _run(self, conn: AsyncConnection, plan: _Compiled, values: Mapping[str, Any]) -> CursorResult[Any]:
+        compiled = plan.compiled
         state = compiled.construct_expanded_state(dict(values))
         # The expanded parameters' processors, and those of the others.
         binds = {**plan.binds, **state.processors} if state.processors else plan.binds
@@ -62,19 +77,13 @@ class KeyedStatement:
             driver: Any = tuple(processed[name] for name in state.positiontup)
         else:
             driver = processed
-        result = await conn.exec_driver_sql(state.statement, driver)
-        if not result.returns_rows:
-            return []
-        rows = result.all()
-        if not rows or not any(processors):
-            return [tuple(row) for row in rows]
-        return _by_column(rows, processors)  # a column's distinct values are few
+        return await conn.exec_driver_sql(state.statement, driver)
 
 
 class _Compiled:
     __slots__ = ("compiled", "binds", "results")
 
-    def __init__(self, statement: Select[Any] | CompoundSelect[Any] | Update | Delete, dialect: Dialect) -> None:
+    def __init__(self, statement: Statement, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
         self.compiled = compiled

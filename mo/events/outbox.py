@@ -21,11 +21,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Insert, Select, case, insert, literal, or_, select, union
+from sqlalchemy import ColumnElement, Insert, Select, bindparam, case, insert, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bitemporal import Registration
 from bitemporal.bulk import insert_rows
+from bitemporal.keyed import KeyedStatement
 from mo.db.tables import TABLES, event, event_listener, event_outbox, registrations
 from mo.events import DEFAULT_PRIORITY, MO_NAMESPACE
 from mo.model import MODELS, Field, Model
@@ -138,22 +139,38 @@ async def publish_registration(
     inserted or closed, as ``affected`` does. Rows go in the order ``affected``
     sorts them (routing key, then uuid). Returns the number of rows.
     """
+    statement = _publish_statement(tuple(models), conn.dialect.name)
+    values = {"registration_id": registration.id, "registration_time": registration.time, "now": now}
+    return await statement.count(conn, values)
+
+
+#: ``publish_registration``'s statement by the types written and the dialect's name.
+_PUBLISH: dict[tuple[tuple[str, ...], str], KeyedStatement] = {}
+
+
+def _publish_statement(models: tuple[str, ...], dialect: str) -> KeyedStatement:
+    """The insert of a registration's events when it wrote objects of ``models`` (built once)."""
+    found = _PUBLISH.get((models, dialect))
+    if found is not None:
+        return found
     obj = registrations.registration_object
+    registration_id = bindparam("registration_id", type_=obj.c.registration_id.type)
     written = select(obj.c.model.label("routing_key"), obj.c.uuid.label("uuid"))
-    parts: list[Select[Any]] = [written.where(obj.c.registration_id == registration.id)]
+    parts: list[Select[Any]] = [written.where(obj.c.registration_id == registration_id)]
     for name in models:
         model = MODELS.get(name)
         fields = related_fields(model) if model is not None else ()
         if not fields:
             continue
         t = TABLES[name]
-        wrote = select(obj.c.uuid).where(obj.c.registration_id == registration.id, obj.c.model == name)
+        wrote = select(obj.c.uuid).where(obj.c.registration_id == registration_id, obj.c.model == name)
+        registration_time = bindparam("registration_time", type_=t.c.reg_to.type)
         # One pass over the rows for all the fields (a CTE used more than once is materialised).
         rows = (
             select(*(t.c[field.name] for field in fields))
             .where(
                 t.c.uuid.in_(wrote.scalar_subquery()),
-                or_(t.c.registration_id == registration.id, t.c.reg_to == registration.time),
+                or_(t.c.registration_id == registration_id, t.c.reg_to == registration_time),
             )
             .cte(f"{name}_rows")
         )
@@ -163,7 +180,7 @@ async def publish_registration(
             parts.append(select(literal(field.target, obj.c.model.type), column).where(column.is_not(None)))
     subjects = union(*parts).subquery("subjects") if len(parts) > 1 else parts[0].subquery("subjects")
     key: ColumnElement[Any] = subjects.c.routing_key
-    if conn.dialect.name == "postgresql":
+    if dialect == "postgresql":
         key = key.collate("C")  # Python's order of strings, whatever the database's collation
     statement = insert(event_outbox).from_select(
         ["routing_key", "uuid", "cause", "registration_id", "priority", "created_at", "failures"],
@@ -171,24 +188,32 @@ async def publish_registration(
             subjects.c.routing_key,
             subjects.c.uuid,
             literal("registration", event_outbox.c.cause.type),
-            literal(registration.id, event_outbox.c.registration_id.type),
+            registration_id,
             literal(DEFAULT_PRIORITY, event_outbox.c.priority.type),
-            literal(now, event_outbox.c.created_at.type),
+            bindparam("now", type_=event_outbox.c.created_at.type),
             literal(0, event_outbox.c.failures.type),
         ).order_by(key, subjects.c.uuid),
     )
-    result = await conn.execute(statement)
-    return int(result.rowcount)
+    found = _PUBLISH[(models, dialect)] = KeyedStatement(statement)
+    return found
+
+
+#: Whether a listener of a namespace listens to one of some routing keys.
+_LISTENING = KeyedStatement(
+    select(event_listener.c.uuid)
+    .where(
+        event_listener.c.namespace == bindparam("namespace"),
+        event_listener.c.routing_key.in_(bindparam("keys", expanding=True)),
+    )
+    .limit(1)
+)
 
 
 async def listening(conn: AsyncConnection, namespace: str, keys: Sequence[str]) -> bool:
     """Whether any listener of ``namespace`` listens to one of ``keys``."""
     if not keys:
         return False
-    query = select(event_listener.c.uuid).where(
-        event_listener.c.namespace == namespace, event_listener.c.routing_key.in_(keys)
-    )
-    return (await conn.execute(query.limit(1))).first() is not None
+    return bool(await _LISTENING.execute(conn, {"namespace": namespace, "keys": list(keys)}))
 
 
 async def emit(
