@@ -56,6 +56,7 @@ from graphql import (
     get_named_type,
 )
 from mo.graphapi import arguments as argument_plans
+from mo.graphapi import variables
 from mo.graphapi.records import Record, Sealed, unseal
 
 _NOTHING: Any = object()
@@ -111,6 +112,7 @@ def no_arguments(arguments: dict[str, Any]) -> bool:
 def install(schema: Any) -> None:
     """Put lean resolvers on the built strawberry ``schema``'s object types."""
     graphql_executor.get_argument_values = _arguments_once  # type: ignore[assignment]
+    graphql_executor.get_variable_values = variables.get_variable_values
     schema_converter_module.convert_arguments = argument_plans.convert_arguments
     converter = schema.schema_converter
     for concrete in converter.type_map.values():
