@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
+import pytest
 from sqlalchemy import event, text
 
+from mo.graphapi import fast, mutation
 from tests.conftest import Client
 from tests.seed import Seed, engagement_input, seed
 
@@ -264,3 +266,60 @@ async def test_terminate_many_ends_every_engagement_in_one_registration(gql: Cli
     data = await gql.ok(VALIDITIES, {"uuids": made})
     ends = {o["uuid"]: o["validities"][-1]["validity"]["to"] for o in data["engagements"]["objects"]}
     assert [ends[u] is not None and ends[u].startswith("2028-01-01") for u in made] == [True, True, False]
+
+
+ANSWERED = """
+mutation ($input: [EngagementUpdateInput!]!) {
+  engagements_update(input: $input) {
+    uuid
+    current { fraction job_function { uuid name } person { uuid } validity { from } }
+    validities { fraction validity { from to } }
+  }
+}
+"""
+READ_BACK = """
+query ($uuids: [UUID!]) {
+  engagements(filter: {uuids: $uuids}) {
+    objects {
+      uuid
+      current { fraction job_function { uuid name } person { uuid } validity { from } }
+      validities { fraction validity { from to } }
+    }
+  }
+}
+"""
+
+
+async def test_a_bulk_answer_reads_what_a_query_reads_afterwards_with_statements_per_relation(
+    gql: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the written objects' answer selects is read after the write, in the item
+    order (an object changed twice answers twice), a batch per relation, not per item,
+    and completed in one pass (``fast.precomplete``), not field by field."""
+    completed: list[bool] = []
+
+    def spy(info: Any, value: Any) -> Any:
+        result = fast.precomplete(info, value)
+        completed.append(type(result) is fast.Precompleted)
+        return result
+
+    monkeypatch.setattr(mutation, "precomplete", spy)
+    s = await seed(gql)
+    made = await engagements(gql, s, 11)
+    completed.clear()
+    counts = []
+    for part in (made[:2], made[2:11]):
+        inputs = [job_change(u, s.engagement_type, "2020-01-01", fraction=7) for u in part]
+        inputs.append({"uuid": part[0], "fraction": 9, "validity": {"from": "2020-01-01"}})
+        with counting(gql) as sent:
+            data = await gql.ok(ANSWERED, {"input": inputs})
+        counts.append(len(sent))
+        answer = data["engagements_update"]
+        assert [item["uuid"] for item in answer] == [*part, part[0]]
+        read = (await gql.ok(READ_BACK, {"uuids": part}))["engagements"]["objects"]
+        by_uuid = {o["uuid"]: o for o in read}
+        assert answer == [by_uuid[u] for u in (*part, part[0])]
+        assert answer[0]["current"]["fraction"] == 9 and answer[1]["current"]["fraction"] == 7
+        assert answer[1]["current"]["job_function"]["uuid"] == s.engagement_type
+    assert counts[0] == counts[1], f"statements for 2 and 9 engagements: {counts}"
+    assert completed == [True, True]
