@@ -187,3 +187,12 @@ def test_a_self_referring_filter_nested_too_deeply_is_refused_as_graphql_core_re
 def test_the_schema_runs_on_this_coercion() -> None:
     assert graphql_executor.get_variable_values is variables.get_variable_values
     assert not isinstance(variables.get_variable_values(SCHEMA, (), {}), GraphQLError)
+
+
+def test_a_cached_documents_signatures_are_made_once() -> None:
+    [node] = parse(BULK).definitions[0].variable_definitions  # type: ignore[attr-defined]
+    first = variables._signature(SCHEMA, node)
+    assert variables._signature(SCHEMA, node) is first
+    [other] = parse(BULK).definitions[0].variable_definitions  # type: ignore[attr-defined]
+    assert variables._signature(SCHEMA, other) is not first
+    assert str(variables._signature(SCHEMA, other).type) == str(first.type) == "[EngagementUpdateInput!]!"

@@ -7,7 +7,7 @@ execution of the root field. A query whose every root field is a listing that
 ``mo.graphapi.joined`` plans (or ``__typename``) is compiled once per document:
 parsed with the same token limit, validated with the same rules as strawberry
 does (``mo.graphapi.schema``), each root field's plan made. A request for it then
-only coerces its variables (graphql-core's own coercion), checks each root
+only coerces its variables (as graphql-core does: `mo.graphapi.variables`), checks each root
 field's permission, converts its arguments as strawberry does, and runs the plans
 in the request's transaction (``joined.listing``).
 
@@ -24,7 +24,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import get_argument_values
 from graphql.utilities import get_operation_ast
 from strawberry.schema.schema import validate_document
 from strawberry.types.arguments import StrawberryArgument
@@ -44,6 +44,7 @@ from mo.auth.permissions import READ_CPR, declared, nodes_touch_cpr
 from mo.graphapi import joined
 from mo.graphapi.arguments import convert_arguments
 from mo.graphapi.schema import LIMITS, MAX_TOKENS
+from mo.graphapi.variables import get_variable_values
 
 log = logging.getLogger(__name__)
 

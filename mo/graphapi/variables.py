@@ -72,7 +72,7 @@ def get_variable_values(
     coerced: dict[str, Any] = {}
     try:
         for node in var_def_nodes:
-            signature = get_variable_signature(schema, node)
+            signature = _signature(schema, node)
             if isinstance(signature, GraphQLError):
                 return _generic(schema, var_def_nodes, inputs, max_errors, hide_suggestions)
             value = inputs.get(signature.name, Undefined)
@@ -90,6 +90,23 @@ def get_variable_values(
     except RecursionError:
         return _generic(schema, var_def_nodes, inputs, max_errors, hide_suggestions)
     return VariableValues(sources, coerced)
+
+
+#: id of a variable definition node -> (the node and schema, kept alive, and its signature):
+#: a cached document's nodes come back with every request. Emptied when full.
+_SIGNATURES: dict[int, tuple[VariableDefinitionNode, GraphQLSchema, Any]] = {}
+SIGNATURES = 1024
+
+
+def _signature(schema: GraphQLSchema, node: VariableDefinitionNode) -> Any:
+    """graphql-core's ``get_variable_signature`` (the variable's name, type and
+    default), made once per definition node of a cached document."""
+    entry = _SIGNATURES.get(id(node))
+    if entry is None or entry[0] is not node or entry[1] is not schema:
+        if len(_SIGNATURES) >= SIGNATURES:
+            _SIGNATURES.clear()
+        entry = _SIGNATURES[id(node)] = (node, schema, get_variable_signature(schema, node))
+    return entry[2]
 
 
 def coercer_of(type_: GraphQLInputType) -> tuple[Coercer, int | None]:

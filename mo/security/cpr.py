@@ -51,7 +51,12 @@ class KeyRing:
         raise CPRKeyError(f"a CPR number is encrypted under key {key_id!r}, which is not in MO_CPR_KEYS")
 
     def hash_key(self) -> bytes:
-        return hmac.new(self.current[1], b"mo cpr lookup v1", hashlib.sha256).digest()
+        return _hash_key(self.current[1])
+
+
+@lru_cache(maxsize=4)
+def _hash_key(key: bytes) -> bytes:
+    return hmac.new(key, b"mo cpr lookup v1", hashlib.sha256).digest()
 
 
 def parse_ring(spec: str) -> KeyRing:
@@ -115,4 +120,13 @@ def decrypt(stored: str, keys: KeyRing | None = None) -> str:
 
 
 def lookup_hash(number: str, keys: KeyRing | None = None) -> str:
-    return hmac.new((keys or ring()).hash_key(), number.encode(), hashlib.sha256).hexdigest()
+    mac = _lookup_mac((keys or ring()).hash_key()).copy()
+    mac.update(number.encode())
+    return mac.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _lookup_mac(hash_key: bytes) -> hmac.HMAC:
+    """The lookup hash's HMAC with its key set up, copied for each number (a person
+    page by CPR hashes one number per request)."""
+    return hmac.new(hash_key, digestmod=hashlib.sha256)
