@@ -1,12 +1,15 @@
 """A small lookup's statements sent to PostgreSQL in one message
 (``mo.db.direct.batch_on_driver``): the same answers as the executor's, one round
 trip, statements prepared once per connection, and a connection that fails is
-not pooled again. On SQLite nothing changes: its statements run level by level."""
+not pooled again; on the service's engines, one connection of its own kept for
+these messages (``mo.db.engine.LOOKUP``). On SQLite nothing changes: its
+statements run level by level."""
 
 # ruff: noqa: F811 - `world` is the fixture imported from tests.test_joined
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -17,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util import greenlet_spawn
 
 import mo.db.direct as direct
+import mo.db.engine as engine_module
 import mo.graphapi.context as context
 import mo.graphapi.view as view
 from mo.config import LOCAL_ADMIN, Settings
@@ -318,3 +322,128 @@ async def test_one_message_can_be_turned_off(world: World, monkeypatch: pytest.M
         assert body == expected and sent == [] and ctx.driver_only and ctx.statements == 2
     finally:
         await engine.dispose()
+
+
+# --- the engine's lookup connection (mo.db.engine.LOOKUP) ---
+
+
+@asynccontextmanager
+async def service_engine(world: World) -> AsyncIterator[AsyncEngine]:
+    """An engine as the service makes it (``make_engine``), on the world's database."""
+    engine = make_engine(world.client.engine.url.render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+def kept(engine: AsyncEngine) -> Any:
+    """The engine's lookup connection's driver connection, or None."""
+    found = engine_module._LOOKUPS.get(engine.sync_engine)
+    return None if found is None else found.connection.driver_connection
+
+
+async def test_lookups_keep_one_connection_outside_the_pool_in_autocommit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not postgresql(world):
+        return await sqlite_sends_none(world, monkeypatch)
+    async with service_engine(world) as engine:
+        with messages(monkeypatch) as sent:
+            for _ in range(3):
+                body, ctx = await ask(engine, *PERSON_PAGE)
+                assert [p["current"]["given_name"] for p in body["data"]["persons"]["objects"]] == ["Sia"]
+        lookup = kept(engine)
+        assert lookup is not None and {driver for driver, _ in sent} == {id(lookup)}
+        assert [message.count(b"PREPARE mo_") for _, message in sent] == [2, 0, 0]
+        assert lookup.autocommit is True and lookup.info.transaction_status.name == "IDLE"
+        assert engine.sync_engine.pool.checkedout() == 0
+        connection = await engine.raw_connection()  # the pool's own: the lookup connection is not among them
+        assert connection.driver_connection is not lookup
+        await greenlet_spawn(connection.close)
+        # a rolled-back write runs on a pooled connection: the lookups' statements stay prepared
+        failed, _ = await view.execute(
+            engine,
+            "mutation ($i: OrganisationUnitUpdateInput!) { org_unit_update(input: $i) { uuid } }",
+            {"i": {"uuid": str(uuid4()), "name": "nobody", "validity": {"from": "2022-01-01"}}},
+            actor=LOCAL_ADMIN,
+        )
+        assert failed.get("errors")
+        with messages(monkeypatch) as sent:
+            body, ctx = await ask(engine, *PERSON_PAGE)
+        [(driver, message)] = sent
+        assert driver == id(lookup) and b"PREPARE" not in message and ctx.statements == 2
+    # dispose closes it
+    assert lookup.closed and kept(engine) is None
+
+
+async def test_a_busy_lookup_connection_leaves_the_next_lookup_to_the_pool(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not postgresql(world):
+        return await sqlite_sends_none(world, monkeypatch)
+    async with service_engine(world) as engine:
+        expected, _ = await ask(engine, *PERSON_PAGE)
+        lookup = kept(engine)
+        with messages(monkeypatch) as sent:
+            answers = await asyncio.gather(*(ask(engine, *PERSON_PAGE) for _ in range(3)))
+        assert all(body == expected for body, _ in answers)
+        drivers = [driver for driver, _ in sent]
+        assert drivers.count(id(lookup)) == 1 and len(set(drivers)) == 3
+        assert kept(engine) is lookup and engine.sync_engine.pool.checkedout() == 0
+        for _ in range(2):  # the pooled ones went back with autocommit off
+            connection = await engine.raw_connection()
+            assert connection.driver_connection.autocommit is False
+            await greenlet_spawn(connection.close)
+
+
+async def test_a_lookup_connection_that_fails_or_died_is_replaced(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message that fails on it closes it and the executor answers; one the server
+    closed is noticed before use. Either way the next lookup keeps a new one."""
+    if not postgresql(world):
+        return await sqlite_sends_none(world, monkeypatch)
+    async with service_engine(world) as engine:
+        expected, _ = await ask(engine, *PERSON_PAGE)
+        first = kept(engine)
+        await first.execute("SET search_path TO nowhere")  # its next PREPARE fails
+        await first.execute("DEALLOCATE ALL")
+        first._mo_statements.clear()
+        body, ctx = await ask(engine, *PERSON_PAGE)
+        assert body == expected and not ctx.driver_only  # the executor answered
+        assert first.closed and kept(engine) is None
+        body, _ = await ask(engine, *PERSON_PAGE)
+        second = kept(engine)
+        assert body == expected and second is not None and second is not first
+        async with engine.connect() as conn:  # the server ends the lookup connection's backend
+            await conn.exec_driver_sql(f"SELECT pg_terminate_backend({second.info.backend_pid})")
+        for _ in range(50):
+            if not engine_module._alive(engine_module._LOOKUPS[engine.sync_engine].connection):
+                break
+            await asyncio.sleep(0.01)
+        with messages(monkeypatch) as sent:
+            body, ctx = await ask(engine, *PERSON_PAGE)
+        assert body == expected and ctx.driver_only and ctx.statements == 2
+        assert second.closed and kept(engine) is not None and kept(engine) is not second
+        assert [driver for driver, _ in sent] == [id(kept(engine))]
+
+
+async def test_disposing_while_the_lookup_connection_is_in_use_closes_it_after(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not postgresql(world):
+        return await sqlite_sends_none(world, monkeypatch)
+    async with service_engine(world) as engine:
+        expected, _ = await ask(engine, *PERSON_PAGE)
+        lookup = kept(engine)
+        original = direct.batch_on_driver
+
+        async def dispose_meanwhile(*args: Any) -> Any:
+            await engine.dispose()
+            assert not lookup.closed  # in use
+            return await original(*args)
+
+        monkeypatch.setattr(context, "batch_on_driver", dispose_meanwhile)
+        body, _ = await ask(engine, *PERSON_PAGE)
+        assert body == expected and lookup.closed and kept(engine) is None
