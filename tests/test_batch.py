@@ -337,6 +337,15 @@ async def service_engine(world: World) -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
 
 
+@asynccontextmanager
+async def with_lookup(world: World) -> AsyncIterator[tuple[AsyncEngine, dict[str, Any], Any]]:
+    """``service_engine`` after one person page: the engine, that page's answer and
+    the lookup connection it opened (its driver connection)."""
+    async with service_engine(world) as engine:
+        expected, _ = await ask(engine, *PERSON_PAGE)
+        yield engine, expected, kept(engine)
+
+
 def kept(engine: AsyncEngine) -> Any:
     """The engine's lookup connection's driver connection, or None."""
     found = engine_module._LOOKUPS.get(engine.sync_engine)
@@ -382,9 +391,7 @@ async def test_a_busy_lookup_connection_leaves_the_next_lookup_to_the_pool(
 ) -> None:
     if not postgresql(world):
         return await sqlite_sends_none(world, monkeypatch)
-    async with service_engine(world) as engine:
-        expected, _ = await ask(engine, *PERSON_PAGE)
-        lookup = kept(engine)
+    async with with_lookup(world) as (engine, expected, lookup):
         with messages(monkeypatch) as sent:
             answers = await asyncio.gather(*(ask(engine, *PERSON_PAGE) for _ in range(3)))
         assert all(body == expected for body, _ in answers)
@@ -404,9 +411,7 @@ async def test_a_lookup_connection_that_fails_or_died_is_replaced(
     closed is noticed before use. Either way the next lookup keeps a new one."""
     if not postgresql(world):
         return await sqlite_sends_none(world, monkeypatch)
-    async with service_engine(world) as engine:
-        expected, _ = await ask(engine, *PERSON_PAGE)
-        first = kept(engine)
+    async with with_lookup(world) as (engine, expected, first):
         await first.execute("SET search_path TO nowhere")  # its next PREPARE fails
         await first.execute("DEALLOCATE ALL")
         first._mo_statements.clear()
@@ -434,9 +439,7 @@ async def test_disposing_while_the_lookup_connection_is_in_use_closes_it_after(
 ) -> None:
     if not postgresql(world):
         return await sqlite_sends_none(world, monkeypatch)
-    async with service_engine(world) as engine:
-        expected, _ = await ask(engine, *PERSON_PAGE)
-        lookup = kept(engine)
+    async with with_lookup(world) as (engine, expected, lookup):
         original = direct.batch_on_driver
 
         async def dispose_meanwhile(*args: Any) -> Any:
