@@ -100,17 +100,21 @@ def test_every_input_type_coerces_as_graphql_core_does(name: str, data: st.DataO
 
 
 def test_the_generated_values_reach_both_outcomes() -> None:
-    """The property above sees values that coerce and values that do not, nested ones too."""
+    """The property above sees values that coerce, with more than the required
+    fields, and values that do not (derandomised: the same examples every run)."""
     engagement = SCHEMA.type_map["EngagementUpdateInput"]
-    outcomes = {(True, False): 0, (False, False): 0, (True, True): 0, (False, True): 0}
+    outcomes = {"coerced": 0, "coerced with optional fields": 0, "refused": 0}
 
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=200, deadline=None, derandomize=True)
     @given(bad=st.booleans(), data=st.data())
     def count(bad: bool, data: st.DataObject) -> None:
         value = data.draw(values(engagement, bad))
         got = variables.coercer_of(engagement)[0](value)
-        nested = isinstance(value, dict) and isinstance(value.get("validity"), dict)
-        outcomes[(got is not Undefined, nested)] += 1
+        if got is Undefined:
+            outcomes["refused"] += 1
+        else:
+            outcomes["coerced"] += 1
+            outcomes["coerced with optional fields"] += isinstance(got, dict) and len(got) > 2
 
     count()
     assert all(n > 0 for n in outcomes.values()), outcomes
