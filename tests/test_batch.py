@@ -423,10 +423,12 @@ async def test_a_lookup_connection_that_fails_or_died_is_replaced(
         assert body == expected and second is not None and second is not first
         async with engine.connect() as conn:  # the server ends the lookup connection's backend
             await conn.exec_driver_sql(f"SELECT pg_terminate_backend({second.info.backend_pid})")
-        for _ in range(50):
+        for _ in range(500):  # until the server's goodbye reaches the socket
             if not engine_module._alive(engine_module._LOOKUPS[engine.sync_engine].connection):
                 break
             await asyncio.sleep(0.01)
+        else:
+            raise AssertionError("the terminated backend's connection still looks alive after 5 s")
         with messages(monkeypatch) as sent:
             body, ctx = await ask(engine, *PERSON_PAGE)
         assert body == expected and ctx.driver_only and ctx.statements == 2
