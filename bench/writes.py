@@ -22,12 +22,11 @@ from uuid import UUID
 from bench.raw import Raw
 from bitemporal.store import lock_key
 from mo.db.tables import TABLES
+from mo.events import DEFAULT_PRIORITY
 
 Row = tuple[Any, ...]
 Check = Callable[[Raw, list[dict[str, Any]]], None]
 TICK = timedelta(microseconds=1)
-DEFAULT_PRIORITY = 10000
-"""An event's priority when nothing asks for another (``mo.events.DEFAULT_PRIORITY``)."""
 RELATED: dict[str, dict[str, str]] = {"engagement": {"person_uuid": "person", "org_unit_uuid": "org_unit"}}
 """The persons and units a change to an object also affects, by the columns that name them."""
 

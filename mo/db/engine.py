@@ -95,12 +95,21 @@ def _postgresql_liveness(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "checkout")
     def on_checkout(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, proxy: Any) -> None:
-        driver = dbapi_connection.driver_connection
-        if driver.closed or driver.broken:
-            raise DisconnectionError("the connection is closed")
-        readable, _, _ = select.select([driver.pgconn.socket], [], [], 0)
-        if readable:
-            raise DisconnectionError("the server sent something to an idle connection (closed it?)")
+        reason = _gone(dbapi_connection.driver_connection)
+        if reason is not None:
+            raise DisconnectionError(reason)
+
+
+def _gone(driver: Any) -> str | None:
+    """Why an idle psycopg connection cannot be used (None: it looks alive): psycopg
+    knows it closed, or the server sent something to it while idle (a zero-timeout
+    ``select`` on its socket)."""
+    if driver.closed or driver.broken:
+        return "the connection is closed"
+    readable, _, _ = select.select([driver.pgconn.socket], [], [], 0)
+    if readable:
+        return "the server sent something to an idle connection (closed it?)"
+    return None
 
 
 def _sqlite_transactions(engine: AsyncEngine) -> None:
@@ -298,16 +307,13 @@ async def _open(sync_engine: Engine) -> _Lookup:
     except BaseException:
         await greenlet_spawn(_close, sync_engine, _Lookup(pool, connection))
         raise
-    kept = _LOOKUPS[sync_engine] = _Lookup(pool, connection)
+    _LOOKUPS[sync_engine] = kept = _Lookup(pool, connection)
     return kept
 
 
 def _alive(connection: PoolProxiedConnection) -> bool:
     driver = connection.driver_connection
-    if driver is None or driver.closed or driver.broken:
-        return False
-    readable, _, _ = select.select([driver.pgconn.socket], [], [], 0)
-    return not readable
+    return driver is not None and _gone(driver) is None
 
 
 def _close(sync_engine: Engine, kept: _Lookup) -> None:
