@@ -16,6 +16,7 @@ COPY bitemporal/ bitemporal/
 COPY mo/ mo/
 COPY integrations/ integrations/
 RUN pip install . \
+ && mo warm \
  && useradd --system --uid 10001 --home-dir /app --no-create-home mo \
  && mkdir -p /app/var \
  && chown mo /app/var

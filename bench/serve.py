@@ -20,23 +20,23 @@ ROOT = Path(mo.__file__).resolve().parent.parent
 
 
 def compile_bytecode() -> None:
-    """Write the bytecode of the project's modules, as an installed package has it
-    (an editable checkout run with ``PYTHONDONTWRITEBYTECODE`` would otherwise
-    compile them again on every start: ~0.08 s)."""
-    import compileall
-
-    for folder in ("mo", "bitemporal"):
-        compileall.compile_dir(ROOT / folder, quiet=1)
+    """``mo warm``, as ``scripts/bootstrap.sh`` and the image build run it: the
+    bytecode of the project's modules, as an installed package has it (an editable
+    checkout run with ``PYTHONDONTWRITEBYTECODE`` would otherwise compile them again
+    on every start: ~0.08 s), and the dataclass code of ``mo.dataclass_cache``."""
+    subprocess.run([sys.executable, "-m", "mo", "warm"], cwd=ROOT, capture_output=True, check=True)
 
 
 def import_time(runs: int = 5) -> dict[str, float]:
-    """Wall time of ``python -c "from mo.app import create_app; create_app()"`` (median of ``runs``).
+    """Wall time of ``python -c "from mo.app import create_app; create_app()"`` (median of ``runs``),
+    with the dataclass cache installed as ``mo serve`` installs it.
 
     Also the part spent after the interpreter started (the imports and the factory).
     """
     walls, inside = [], []
     code = (
-        "import time; t = time.perf_counter(); from mo.app import create_app; create_app(); "
+        "import time; t = time.perf_counter(); from mo import dataclass_cache; dataclass_cache.install(); "
+        "from mo.app import create_app; create_app(); "
         "print(time.perf_counter() - t)"
     )
     for _ in range(runs):

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from mo import dataclass_cache
 from mo.auth.http import Authenticator, Unauthorized
 from mo.config import Settings, get_settings
 from mo.db.engine import make_engine
@@ -56,6 +57,7 @@ def prepare_schema() -> None:
         get_schema()
         if first:
             gc.freeze()
+            dataclass_cache.save()
     finally:
         gc.enable()
 

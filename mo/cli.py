@@ -91,6 +91,38 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warm(args: argparse.Namespace) -> int:
+    """Compile what a start would otherwise compile: the bytecode of ``mo`` and
+    ``bitemporal``, and the code ``dataclasses`` writes for the classes ``mo serve``
+    defines (mo.dataclass_cache), as an installed package has its bytecode."""
+    import compileall
+    import importlib
+    from pathlib import Path
+
+    import uvicorn  # noqa: F401 - imported by `mo serve` before the app
+
+    import bitemporal
+    from mo import dataclass_cache
+    from mo.app import prepare_schema
+
+    for driver in ("aiosqlite", "psycopg"):  # imported by a first request
+        importlib.import_module(driver)
+    prepare_schema()
+    packages = [Path(__file__).resolve().parent, Path(bitemporal.__file__).resolve().parent]
+    for package in packages:
+        compileall.compile_dir(package, quiet=1)
+    print(f"MO: bytecode compiled in {', '.join(package.name for package in packages)}")
+    cache = dataclass_cache.install()
+    if cache is None:
+        print("MO: MO_DATACLASS_CACHE=0: dataclass code not kept")
+    elif cache.save(prune=True):
+        print(f"MO: dataclass code of {len(cache.used)} methods kept in {cache.path}")
+    else:
+        print(f"MO: could not write {cache.path}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _db_upgrade(args: argparse.Namespace) -> int:
     asyncio.run(_prepare(sample=False))
     print("MO: database schema is up to date")
@@ -197,6 +229,9 @@ def _scheduler(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from mo import dataclass_cache
+
+    dataclass_cache.install()  # before the imports that define the schema's classes
     parser = argparse.ArgumentParser(prog="mo", description="The municipal organisation registry.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the API (GraphiQL at /graphql)")
@@ -218,5 +253,8 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser(
         "cpr-rotate", help="re-encrypt every stored CPR number under the first key of MO_CPR_KEYS"
     ).set_defaults(run=_cpr_rotate)
+    commands.add_parser(
+        "warm", help="compile the bytecode and dataclass code a start would otherwise compile (after installing)"
+    ).set_defaults(run=_warm)
     args = parser.parse_args(argv)
     sys.exit(args.run(args))

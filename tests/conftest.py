@@ -14,14 +14,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from mo.config import LOCAL_ADMIN
-from mo.db.engine import make_engine
-from mo.db.migrate import upgrade
-from mo.db.tables import metadata
-from mo.graphapi.view import execute
+from mo import dataclass_cache
+
+# The suite's classes are made through the dataclass cache, as `mo serve` makes them
+# (in memory only: the tests write no cache file).
+dataclass_cache.install(None)
+
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine  # noqa: E402
+
+from mo.config import LOCAL_ADMIN  # noqa: E402
+from mo.db.engine import make_engine  # noqa: E402
+from mo.db.migrate import upgrade  # noqa: E402
+from mo.db.tables import metadata  # noqa: E402
+from mo.graphapi.view import execute  # noqa: E402
 
 # A fixed CPR key for the tests, so nothing is generated into var/.
 os.environ.setdefault("MO_CPR_KEYS", "test:" + "A" * 43 + "=")

@@ -29,6 +29,7 @@ from mo.graphapi.context import context
 from mo.graphapi.filters import inputs as filter_inputs
 from mo.graphapi.response import PageInfo
 from mo.graphapi.scalars import Cursor, LimitInt
+from mo.graphapi.shared import shared
 from mo.model import MODELS
 from mo.service.errors import InvalidInput
 
@@ -86,6 +87,7 @@ def _more(limit: Optional[int]) -> Optional[int]:
 
 
 @strawberry.input(description="Which namespaces to list; every given criterion must hold.")
+@shared
 class NamespaceFilter:
     names: Optional[list[str]] = strawberry.field(default=None, description="Only these names.")
     owners: Optional[list[UUID]] = strawberry.field(default=None, description="Only namespaces of these owners.")
@@ -98,6 +100,7 @@ class NamespaceFilter:
 
 
 @strawberry.input(description="Which listeners; every given criterion must hold.")
+@shared
 class ListenerFilter:
     uuids: Optional[list[UUID]] = strawberry.field(default=None, description="Only these listeners.")
     user_keys: Optional[list[str]] = strawberry.field(default=None, description="Only listeners with these user keys.")
@@ -120,6 +123,7 @@ class ListenerFilter:
 
 
 @strawberry.input(description="Which listeners of a namespace.")
+@shared
 class NamespacesBoundListenerFilter:
     uuids: Optional[list[UUID]] = strawberry.field(default=None, description="Only these listeners.")
     user_keys: Optional[list[str]] = strawberry.field(default=None, description="Only listeners with these user keys.")
@@ -130,6 +134,7 @@ class NamespacesBoundListenerFilter:
 
 
 @strawberry.input(description="Which pending events; every given criterion must hold.")
+@shared
 class FullEventFilter:
     listeners: Optional[ListenerFilter] = strawberry.field(
         default=None, description="Only events of matching listeners."
@@ -147,6 +152,7 @@ class FullEventFilter:
 
 
 @strawberry.input(description="Which pending events of a listener.")
+@shared
 class ListenersBoundFullEventFilter:
     subjects: Optional[list[str]] = strawberry.field(default=None, description="Only events about these subjects.")
     priorities: Optional[list[int]] = strawberry.field(default=None, description="Only events of these priorities.")
@@ -156,6 +162,7 @@ class ListenersBoundFullEventFilter:
 
 
 @strawberry.input(description="Whose event to fetch.")
+@shared
 class EventFilter:
     listener: UUID = strawberry.field(description="The listener (it must be yours).")
 
@@ -169,6 +176,7 @@ class EventFilter:
         "namespace `mo`; integrations can declare their own and send events in them."
     )
 )
+@shared
 class Namespace:
     name: str = strawberry.field(description="The namespace's name, its identifier.")
     owner: UUID = strawberry.field(description="Who declared it; only the owner can send events in it.")
@@ -192,6 +200,7 @@ class Namespace:
 
 
 @strawberry.type(description="An event listener: an integration's subscription to one routing key of a namespace.")
+@shared
 class Listener:
     uuid: UUID = strawberry.field(description="The listener's id; `event_fetch` takes it.")
     owner: UUID = strawberry.field(description="Who declared it; only the owner can fetch its events.")
@@ -235,6 +244,7 @@ class Listener:
 
 
 @strawberry.type(description="A pending event as a person inspects it; it has no token, so it cannot be acknowledged.")
+@shared
 class FullEvent:
     subject: str = strawberry.field(description="What the event is about; in `mo`, an object's uuid.")
     priority: int = strawberry.field(
@@ -261,6 +271,7 @@ class FullEvent:
         "subject may come more than once, and in no particular order."
     )
 )
+@shared
 class Event:
     subject: str = strawberry.field(description="What the event is about; in `mo`, an object's uuid.")
     priority: int = strawberry.field(description="The event's priority (lower comes first).")
@@ -268,24 +279,28 @@ class Event:
 
 
 @strawberry.type(description="A page of namespaces.")
+@shared
 class NamespacePaged:
     objects: list[Namespace] = strawberry.field(description="The namespaces on this page.")
     page_info: PageInfo = strawberry.field(description="Where the next page starts.")
 
 
 @strawberry.type(description="A page of listeners.")
+@shared
 class ListenerPaged:
     objects: list[Listener] = strawberry.field(description="The listeners on this page.")
     page_info: PageInfo = strawberry.field(description="Where the next page starts.")
 
 
 @strawberry.type(description="A page of pending events.")
+@shared
 class FullEventPaged:
     objects: list[FullEvent] = strawberry.field(description="The events on this page.")
     page_info: PageInfo = strawberry.field(description="Where the next page starts.")
 
 
 @strawberry.type(description="A page of uuids.")
+@shared
 class UUIDPaged:
     objects: list[UUID] = strawberry.field(description="The uuids on this page.")
     page_info: PageInfo = strawberry.field(description="Where the next page starts.")
@@ -295,17 +310,20 @@ class UUIDPaged:
 
 
 @strawberry.input(description="Declare a namespace (idempotent: call it at start-up).")
+@shared
 class NamespaceCreateInput:
     name: str = strawberry.field(description="The namespace's name, its identifier.")
     public: bool = strawberry.field(default=False, description="Whether others can declare listeners in it.")
 
 
 @strawberry.input(description="Delete a namespace.")
+@shared
 class NamespaceDeleteInput:
     name: str = strawberry.field(description="The namespace to delete; it must have no listeners.")
 
 
 @strawberry.input(description="Declare a listener (idempotent: call it at start-up).")
+@shared
 class ListenerCreateInput:
     namespace: str = strawberry.field(
         default=MO_NAMESPACE, description="The namespace; `mo` (default) has the registry's events."
@@ -319,6 +337,7 @@ class ListenerCreateInput:
 
 
 @strawberry.input(description="Delete a listener.")
+@shared
 class ListenerDeleteInput:
     uuid: UUID = strawberry.field(description="The listener to delete.")
     delete_pending_events: bool = strawberry.field(
@@ -327,11 +346,13 @@ class ListenerDeleteInput:
 
 
 @strawberry.input(description="Acknowledge a fetched event.")
+@shared
 class EventAcknowledgeInput:
     token: EventToken = strawberry.field(description="The token `event_fetch` returned.")
 
 
 @strawberry.input(description="Send an event in a namespace of one's own.")
+@shared
 class EventSendInput:
     namespace: str = strawberry.field(description="The namespace (yours).")
     routing_key: str = strawberry.field(description="The routing key; listeners of this key get the event.")
@@ -342,12 +363,14 @@ class EventSendInput:
 
 
 @strawberry.input(description="Silence events: `event_fetch` skips them until they are unsilenced.")
+@shared
 class EventSilenceInput:
     listeners: ListenerFilter = strawberry.field(description="Only events of matching listeners.")
     subjects: list[str] = strawberry.field(description="The subjects to silence.")
 
 
 @strawberry.input(description="Unsilence every matching event.")
+@shared
 class EventUnsilenceInput:
     listeners: Optional[ListenerFilter] = strawberry.field(
         default=None, description="Only events of matching listeners."
@@ -357,6 +380,7 @@ class EventUnsilenceInput:
 
 
 @strawberry.input(description="Deliver matching pending events again at once: forget their back-off.")
+@shared
 class EventRerunInput:
     listeners: Optional[ListenerFilter] = strawberry.field(
         default=None, description="Only events of matching listeners."
@@ -373,6 +397,7 @@ def _event_match(flt: Any) -> pull.EventMatch:
 
 
 @strawberry.type(description="Reads of the event system.")
+@shared
 class EventQuery:
     @strawberry.field(
         permission_classes=needs("read_events"),
@@ -444,6 +469,7 @@ async def _conn(info: Info) -> Any:
 
 
 @strawberry.type(description="Changes to the event system.")
+@shared
 class EventMutation:
     @strawberry.mutation(
         description="Declare a namespace of your own; idempotent, so call it at start-up.",

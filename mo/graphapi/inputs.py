@@ -18,17 +18,20 @@ import strawberry
 from strawberry import UNSET
 
 from mo.graphapi.scalars import CPR, DateTime
+from mo.graphapi.shared import shared
 from mo.model.models import PUBLISHED
 from mo.graphapi.types.owner import OwnerInferencePriority
 
 
 @strawberry.input(description="Validity with a required start: `[from, to)`; `to: null` means no end.")
+@shared
 class RAValidityInput:
     from_: DateTime = strawberry.field(name="from", description="The first day (a local midnight or a date).")
     to: Optional[DateTime] = strawberry.field(default=None, description="The first day after; null: no end.")
 
 
 @strawberry.input(description="Validity that may be open at both ends: `[from, to)`.")
+@shared
 class ValidityInput:
     from_: Optional[DateTime] = strawberry.field(name="from", default=None, description="The first day; null: no start.")
     to: Optional[DateTime] = strawberry.field(default=None, description="The first day after; null: no end.")
@@ -49,7 +52,7 @@ def _terminate(name: str, title: str) -> type:
             "__doc__": f"Ends a {title}'s validity.",
         },
     )
-    return strawberry.input(name=name, description=cls.__doc__)(cls)
+    return strawberry.input(name=name, description=cls.__doc__)(shared(cls))
 
 
 FacetTerminateInput = _terminate("FacetTerminateInput", "facet")
@@ -59,6 +62,7 @@ EngagementTerminateInput = _terminate("EngagementTerminateInput", "engagement")
 
 
 @strawberry.input(description="Ends a person's validity, and all their engagements with it.")
+@shared
 class EmployeeTerminateInput:
     uuid: UUID = strawberry.field(description="The person to terminate.")
     to: DateTime = strawberry.field(description="The first day the person is no longer valid.")
@@ -69,6 +73,7 @@ class EmployeeTerminateInput:
 
 
 @strawberry.input(description="Creates a facet.")
+@shared
 class FacetCreateInput:
     uuid: Optional[UUID] = strawberry.field(default=None, description="The uuid to use; generated when left out.")
     user_key: str = strawberry.field(description="The facet's key.")
@@ -77,11 +82,13 @@ class FacetCreateInput:
 
 
 @strawberry.input(description="Replaces a facet's values over a validity.")
+@shared
 class FacetUpdateInput(FacetCreateInput):
     uuid: UUID = strawberry.field(description="The facet to update.")  # type: ignore[assignment]
 
 
 @strawberry.input(description="Creates a class.")
+@shared
 class ClassCreateInput:
     uuid: Optional[UUID] = strawberry.field(default=None, description="The uuid to use; generated when left out.")
     name: str = strawberry.field(description="The class's display name.")
@@ -98,11 +105,13 @@ class ClassCreateInput:
 
 
 @strawberry.input(description="Replaces a class's values over a validity.")
+@shared
 class ClassUpdateInput(ClassCreateInput):
     uuid: UUID = strawberry.field(description="The class to update.")  # type: ignore[assignment]
 
 
 @strawberry.input(description="Creates a person, valid from the beginning of time with no end.")
+@shared
 class EmployeeCreateInput:
     uuid: Optional[UUID] = strawberry.field(default=None, description="The uuid to use; generated when left out.")
     user_key: Optional[str] = strawberry.field(default=None, description="A short key; defaults to the uuid.")
@@ -115,6 +124,7 @@ class EmployeeCreateInput:
 
 
 @strawberry.input(description="Changes a person over a validity; fields left out keep their values.")
+@shared
 class EmployeeUpdateInput:
     uuid: UUID = strawberry.field(description="The person to update.")
     user_key: Optional[str] = strawberry.field(default=UNSET, description="A short key.")
@@ -128,6 +138,7 @@ class EmployeeUpdateInput:
 
 
 @strawberry.input(description="Creates an organisation unit.")
+@shared
 class OrganisationUnitCreateInput:
     uuid: Optional[UUID] = strawberry.field(default=None, description="The uuid to use; generated when left out.")
     validity: RAValidityInput = strawberry.field(description="When the unit holds.")
@@ -141,6 +152,7 @@ class OrganisationUnitCreateInput:
 
 
 @strawberry.input(description="Changes a unit over a validity; fields left out keep their values.")
+@shared
 class OrganisationUnitUpdateInput:
     uuid: UUID = strawberry.field(description="The unit to update.")
     validity: RAValidityInput = strawberry.field(description="The days the change applies to.")
@@ -182,7 +194,7 @@ _ENGAGEMENT_ANNOTATIONS = {
 }
 
 EngagementCreateInput = strawberry.input(name="EngagementCreateInput", description="Creates an engagement.")(
-    type(
+    shared(type(
         "EngagementCreateInput",
         (),
         {
@@ -196,13 +208,13 @@ EngagementCreateInput = strawberry.input(name="EngagementCreateInput", descripti
             "job_function": strawberry.field(description="The job function (a class)."),
             **_engagement_fields(None),
         },
-    )
+    ))
 )
 
 EngagementUpdateInput = strawberry.input(
     name="EngagementUpdateInput", description="Changes an engagement over a validity; fields left out keep their values."
 )(
-    type(
+    shared(type(
         "EngagementUpdateInput",
         (),
         {
@@ -222,16 +234,18 @@ EngagementUpdateInput = strawberry.input(
             "job_function": strawberry.field(default=UNSET, description="The job function."),
             **_engagement_fields(UNSET),
         },
-    )
+    ))
 )
 
 
 @strawberry.input(description="Creates the organisation root.")
+@shared
 class OrganisationCreate:
     municipality_code: Optional[int] = strawberry.field(default=None, description="The Danish municipality code.")
 
 
 @strawberry.input(description="Validity that may be open at both ends: `[from, to)`.")
+@shared
 class RAOpenValidityInput:
     from_: Optional[DateTime] = strawberry.field(name="from", default=None, description="The first day; null: no start.")
     to: Optional[DateTime] = strawberry.field(default=None, description="The first day after; null: no end.")
@@ -272,7 +286,7 @@ def io_inputs(name: str, title: str, spec: Spec, validity: Any = RAValidityInput
         namespace["__annotations__"] = annotations
         namespace["__doc__"] = description
         full = f"{name}{kind}Input"
-        return strawberry.input(name=full, description=description)(type(full, (), namespace))
+        return strawberry.input(name=full, description=description)(shared(type(full, (), namespace)))
 
     return (
         build("Create", f"Creates a {title}.", False),
@@ -385,6 +399,7 @@ OwnerCreateInput, OwnerUpdateInput, OwnerTerminateInput = io_inputs(
 
 
 @strawberry.input(description="Sets which units one unit is related to, from a date.")
+@shared
 class RelatedUnitsUpdateInput:
     uuid: Optional[UUID] = strawberry.field(default=None, description="Not used; relations get their own uuids.")
     origin: UUID = strawberry.field(description="The unit whose relations are set.")
