@@ -102,12 +102,13 @@ def _warm(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: F401 - imported by `mo serve` before the app
 
     import bitemporal
+    import mo.app  # noqa: F401 - the modules `mo serve` imports
     from mo import dataclass_cache
-    from mo.app import prepare_schema
+    from mo.graphapi.schema import get_schema
 
     for driver in ("aiosqlite", "psycopg"):  # imported by a first request
         importlib.import_module(driver)
-    prepare_schema()
+    get_schema()  # not the server's prepare_schema: that would save the cache unpruned first
     packages = [Path(__file__).resolve().parent, Path(bitemporal.__file__).resolve().parent]
     for package in packages:
         compileall.compile_dir(package, quiet=1)
