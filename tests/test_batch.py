@@ -97,6 +97,17 @@ async def ask(engine: AsyncEngine, document: str, variables: dict[str, Any]) -> 
     return await view.execute(engine, document, variables, actor=LOCAL_ADMIN)
 
 
+def given_names(body: dict[str, Any]) -> list[str]:
+    return [p["current"]["given_name"] for p in body["data"]["persons"]["objects"]]
+
+
+async def person_pages(engine: AsyncEngine, times: int) -> None:
+    """Asks for the person page ``times`` times; each answer finds Sia."""
+    for _ in range(times):
+        body, _ = await ask(engine, *PERSON_PAGE)
+        assert given_names(body) == ["Sia"]
+
+
 async def held(engine: AsyncEngine, check: bool = True) -> int:
     """How many statements the one connection holds prepared for batches; asserts
     that the server's list (``pg_prepared_statements``) is the connection's own
@@ -122,7 +133,7 @@ async def sqlite_sends_none(world: World, monkeypatch: pytest.MonkeyPatch) -> No
     with messages(monkeypatch) as sent:
         body, ctx = await ask(world.client.engine, *PERSON_PAGE)
     assert sent == [] and ctx.driver_only and ctx.statements == 2
-    assert [p["current"]["given_name"] for p in body["data"]["persons"]["objects"]] == ["Sia"]
+    assert given_names(body) == ["Sia"]
 
 
 @pytest.mark.parametrize("page", ["person", "unit"])
@@ -134,7 +145,7 @@ async def test_a_small_lookup_is_one_message_on_postgresql(
         body, taken, ctx = await both_ways(world, monkeypatch, document, variables)
     assert taken and "errors" not in body
     if page == "person":
-        assert [p["current"]["given_name"] for p in body["data"]["persons"]["objects"]] == ["Sia"]
+        assert given_names(body) == ["Sia"]
     else:
         [unit] = body["data"]["org_units"]["objects"]
         assert unit["current"]["children"] and unit["current"]["engagements"]
@@ -156,9 +167,7 @@ async def test_statements_are_prepared_once_per_connection(world: World, monkeyp
         return await sqlite_sends_none(world, monkeypatch)
     async with one_connection(world) as engine:
         with messages(monkeypatch) as sent:
-            for _ in range(3):
-                body, ctx = await ask(engine, *PERSON_PAGE)
-                assert [p["current"]["given_name"] for p in body["data"]["persons"]["objects"]] == ["Sia"]
+            await person_pages(engine, 3)
         assert len({driver for driver, _ in sent}) == 1 and len(sent) == 3
         first, *later = [message for _, message in sent]
         assert first.count(b"PREPARE mo_") == 2
@@ -359,9 +368,7 @@ async def test_lookups_keep_one_connection_outside_the_pool_in_autocommit(
         return await sqlite_sends_none(world, monkeypatch)
     async with service_engine(world) as engine:
         with messages(monkeypatch) as sent:
-            for _ in range(3):
-                body, ctx = await ask(engine, *PERSON_PAGE)
-                assert [p["current"]["given_name"] for p in body["data"]["persons"]["objects"]] == ["Sia"]
+            await person_pages(engine, 3)
         lookup = kept(engine)
         assert lookup is not None and {driver for driver, _ in sent} == {id(lookup)}
         assert [message.count(b"PREPARE mo_") for _, message in sent] == [2, 0, 0]
