@@ -8,6 +8,7 @@ import inspect
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -435,3 +436,58 @@ async def test_a_planning_failure_leaves_the_listing_to_the_loaders(
         assert await world.client.ok(document, world.variables(variables)) == expected
     assert seen == [None]
     assert any("a planning bug" in (record.exc_text or str(record.exc_info)) for record in caplog.records)
+
+
+async def test_a_uuid_only_shown_is_dashed_from_the_stored_text() -> None:
+    """On SQLite a uuid column only shown is read unprocessed (``Node.valued``): its
+    32 stored hex digits, which ``_shown_uuid`` dashes as ``str(UUID)`` does; other
+    spellings, PostgreSQL's ``UUID`` objects and null go the leaf's own way."""
+    from graphql import GraphQLNonNull
+    from mo.graphapi.schema import get_schema
+
+    uuid_type = get_schema()._schema.type_map["UUID"]
+    node = joined.Node("org_unit")
+    node.offset = 1
+    value = UUID("0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9")
+    digits = UUID("01234567-8901-4234-8567-890123456789")  # no letter: not "lower case" to str.islower
+    shown = joined._shown_uuid(node, 0, joined._leaf(uuid_type))
+    for stored in (value.hex, value.hex.upper(), str(value), value, digits.hex, digits):
+        assert shown(("key", stored), None) == str(UUID(str(stored))), stored
+    assert shown(("key", None), None) is None
+    required = joined._shown_uuid(node, 0, joined._leaf(GraphQLNonNull(uuid_type)))
+    with pytest.raises(joined.Abort):
+        required(("key", None), None)
+
+
+async def test_only_the_values_a_plan_reads_are_processed(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan's statements leave every column an entry only shows as a uuid or only
+    tests for null as the driver reads it: on the unit page, SQLite's uuids become
+    ``UUID`` objects only where they are keys (the listed units, the rows of their
+    children and engagements), and only the unit's own days become dates."""
+    from sqlalchemy.dialects import sqlite
+
+    monkeypatch.setattr(planned, "ENABLED", True)
+    document, variables = HANDLED["unit page"]
+    operation = planned.operation_of(view.get_schema(), document, None)
+    assert operation is not None
+    [root] = operation.roots
+    plan = root.plan
+    assert plan is not None
+    dialect = sqlite.dialect()
+    read: dict[str, list[str]] = {}
+    for branch in plan.branches:
+        compiled = branch.statement(False, False, False).keyed.compiled(dialect)
+        names = [column.name for column in compiled.compiled.statement.selected_columns]
+        read[f"{branch.node.model}.{branch.column}"] = [
+            names[index] for index, process in enumerate(compiled.results) if process is not None
+        ]
+    # the unit: its key, its uuid (its children's and engagements' key) and its days; not its
+    # parent's uuid (shown) nor its parent's or unit type's reference (tested for null)
+    assert read == {
+        "org_unit.None": ["c0", "c1", "c2", "c3"],
+        "org_unit.parent_uuid": ["c0"],
+        "engagement.org_unit_uuid": ["c0"],
+    }
+    answer = await world.client.ok(document, variables)
+    shown = [o["current"]["parent"] for o in answer["org_units"]["objects"]]
+    assert shown == [None, {"uuid": UNIT_A, "name": "A"}]

@@ -33,7 +33,7 @@ from typing import Any
 from uuid import UUID
 
 from graphql.execution.values import VariableValues, get_argument_values
-from sqlalchemy import Integer, Text, and_, bindparam, select, type_coerce
+from sqlalchemy import Integer, Text, Uuid, and_, bindparam, select, type_coerce
 
 from graphql import (
     FieldNode,
@@ -153,6 +153,10 @@ class Node:
         self.entries: list[tuple[str, Entry]] = []
         #: to-many relations, each a statement of its own: (response key, branch)
         self.reverse: list[tuple[str, Branch]] = []
+        #: the columns (0: uuid, 1, 2: the days, 3...: ``fields``) whose values an entry
+        #: reads; the others are only shown as uuids or tested for null, so they are
+        #: selected as the driver gives them (``Branch._build``)
+        self.valued: set[int] = set()
 
     def column(self, name: str) -> int:
         """The position of stored field ``name`` among the node's columns (read from now on)."""
@@ -227,9 +231,10 @@ class Branch:
             nonlocal joined
             assert node.offset == len(columns)
             secret = MODELS[node.model].secret_fields
-            columns.extend((table.c.uuid, table.c.valid_from, table.c.valid_to))
+            own = [table.c.uuid, table.c.valid_from, table.c.valid_to, *(table.c[name] for name in node.fields)]
             columns.extend(
-                type_coerce(table.c[name], Text()) if name in secret else table.c[name] for name in node.fields
+                column if position in node.valued and column.name not in secret else type_coerce(column, _AS_READ)
+                for position, column in enumerate(own)
             )
             for column, target in node.joins:
                 other = TABLES[target.model].alias(f"j{next(aliases)}")
@@ -263,6 +268,12 @@ def _conditions(table: Any, keys: Keys, array: bool) -> tuple[list[Any], str | N
         for name, column, one in keys
     ]
     return conditions, next((name for name, _, one in keys if not one), None)
+
+
+_AS_READ = Text()
+"""A column's type where its value is used as the driver reads it (no result
+processor): a secret's stored text, a uuid only shown or a column only tested for
+null. On SQLite a uuid is then its 32 stored hex digits (``_shown_uuid``)."""
 
 
 def _live(table: Any, at_registration_time: bool) -> Any:
@@ -743,25 +754,28 @@ class _Builder:
             guarded = getattr(field.resolve, "__mo_guarded__", None)
             declared = _declared(field)
             if attribute == "uuid":
-                node.entries.append((key, _value(node, 0, _leaf(field.type))))
+                node.entries.append((key, self.shown(node, 0, field.type)))
             elif attribute == "validity":
                 node.entries.append((key, self.validity(node, field, field_nodes)))
             elif attribute in stored:
                 position = node.column(attribute)
-                make = _secret if attribute in secret else _value
-                node.entries.append((key, make(node, position, _leaf(field.type))))
+                if attribute in secret:
+                    node.entries.append((key, _secret(node, position, _leaf(field.type))))
+                else:
+                    node.entries.append((key, self.shown(node, position, field.type)))
             elif guarded is not None and guarded[0] in stored:
                 column, permission = guarded
                 if permission != READ_CPR:
                     raise Unsupported
                 node.entries.append((key, _guarded(node, node.column(column), _leaf(field.type))))
             elif type(declared) is Column and declared.column in stored:
-                node.entries.append((key, _value(node, node.column(declared.column), _leaf(field.type))))
+                node.entries.append((key, self.shown(node, node.column(declared.column), field.type)))
             elif type(declared) is Constant:
                 node.entries.append((key, _constant(_leaf(field.type)(declared.value))))
             elif type(declared) is Computed and stored.issuperset(declared.reads) and secret.isdisjoint(declared.reads):
                 compute = field.resolve.__mo_compute__
                 positions = [(name, node.column(name)) for name in declared.reads]
+                node.valued.update((0, *(position for _, position in positions)))  # a Record: uuid and values
                 node.entries.append((key, _computed(node, positions, compute, _leaf(field.type))))
             elif type(declared) is Forward and declared.column in stored:
                 target = Node(declared.model)
@@ -773,9 +787,22 @@ class _Builder:
                 target = Node(declared.model)
                 self.version(target, _object_type(field.type), field_nodes)
                 node.reverse.append((key, self.branch(target, declared.column)))
+                node.valued.add(0)  # the key of the referring objects' rows
                 node.entries.append((key, _constant(None)))  # the key's place; filled by ``_read``
             else:
                 raise Unsupported
+
+    def shown(self, node: Node, position: int, graphql_type: Any) -> Entry:
+        """A stored value shown as it is (completed as its leaf type): a uuid column
+        shown as a ``UUID`` straight from the driver's value (``_shown_uuid``), any
+        other read as SQLAlchemy's result would give it."""
+        complete = _leaf(graphql_type)
+        table = TABLES[node.model]
+        column = table.c.uuid if position == 0 else table.c[node.fields[position - 3]] if position > 2 else None
+        if column is not None and isinstance(column.type, Uuid) and get_named_type(graphql_type).name == "UUID":
+            return _shown_uuid(node, position, complete)
+        node.valued.add(position)
+        return _value(node, position, complete)
 
     def validity(self, node: Node, field: Any, nodes: list[FieldNode]) -> Entry:
         """``validity { from to }``: the version's days as local midnights."""
@@ -784,7 +811,9 @@ class _Builder:
             attribute = getattr(bound.resolve, "__mo_attribute__", None)
             if attribute not in ("from_", "to"):
                 raise Unsupported
-            return _midnight(node, 1 if attribute == "from_" else 2, _leaf(bound.type))
+            position = 1 if attribute == "from_" else 2
+            node.valued.add(position)
+            return _midnight(node, position, _leaf(bound.type))
 
         return self.leaves(field, nodes, entry_of)
 
@@ -826,6 +855,23 @@ def _constant(value: Any) -> Entry:
 def _value(node: Node, position: int, complete: Callable[[Any], Any]) -> Entry:
     def entry(row: Any, run: Run) -> Any:
         return complete(row[node.offset + position])
+
+    return entry
+
+
+def _shown_uuid(node: Node, position: int, complete: Callable[[Any], Any]) -> Entry:
+    """A uuid column shown as a ``UUID`` from the driver's value, unprocessed: on
+    SQLite the 32 lower-case hex digits SQLAlchemy's ``Uuid`` stores, dashed as
+    ``str(UUID)`` would give them, without making the ``UUID`` first; anything
+    else (PostgreSQL's ``UUID``, null, another spelling) as the leaf completes it."""
+
+    def entry(row: Any, run: Run) -> Any:
+        value = row[node.offset + position]
+        if type(value) is str:
+            if len(value) == 32 and value.islower():
+                return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+            value = UUID(value)
+        return complete(value)
 
     return entry
 
