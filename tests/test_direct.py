@@ -4,6 +4,7 @@ large batches off the event loop on SQLite."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -193,3 +194,53 @@ async def test_a_driver_snapshot_opens_a_connection_when_none_is_ready(world: Cl
             [(persons,)] = await direct.run_on_driver(engine.sync_engine, connection, statement, {})
         assert persons > 0
     assert await world.ok("{ persons { objects { uuid } } }")
+
+
+async def test_sqlite_snapshots_keep_a_connection_of_their_own(world: Client) -> None:  # noqa: F811
+    """On SQLite an engine made by ``make_engine`` keeps one connection outside its
+    pool for snapshots (``mo.db.engine.LOOKUP``): back to back, snapshots never take
+    one from the pool; one begun while it is busy takes a pooled one; ``dispose``
+    closes it. On PostgreSQL that connection is in autocommit mode, for whole
+    messages (``tests/test_batch.py``), and snapshots take pooled connections."""
+    from mo.db import engine as engine_module
+    from mo.db.engine import make_engine
+
+    sqlite = not _arrays(world)
+    engine = make_engine(world.engine.url.render_as_string(hide_password=False))
+    pool = engine.sync_engine.pool
+    statement = direct.Prepared(select(func.count()).select_from(TABLES["person"]))
+
+    async def persons(connection: Any) -> int:
+        [(number,)] = await direct.run_on_driver(engine.sync_engine, connection, statement, {})
+        return int(number)
+
+    try:
+        used = []
+        for _ in range(3):
+            async with driver_snapshot(engine) as connection:
+                used.append(connection.driver_connection)
+                assert await persons(connection) > 0
+        kept = engine_module._LOOKUPS.get(engine.sync_engine)
+        if not sqlite:
+            assert kept is None and pool.checkedin() == 1 and pool.checkedout() == 0
+            return
+        assert kept is not None and not kept.busy
+        assert all(driver is kept.connection.driver_connection for driver in used)
+        assert (pool.checkedin(), pool.checkedout()) == (0, 0)  # the pool never opened one
+        async with driver_snapshot(engine) as first:
+            async with driver_snapshot(engine) as second:  # the kept one is busy
+                assert first.driver_connection is kept.connection.driver_connection
+                assert second.driver_connection is not first.driver_connection
+                assert await persons(second) == await persons(first)
+        assert (pool.checkedin(), pool.checkedout(), kept.busy) == (1, 0, False)
+        with pytest.raises(LookupError):  # the caller's failure rolls back; the connection stays kept
+            async with driver_snapshot(engine) as connection:
+                raise LookupError("the caller's own failure")
+        assert engine_module._LOOKUPS.get(engine.sync_engine) is kept and not kept.busy
+        database = kept.connection.driver_connection._conn
+        assert not database.in_transaction
+    finally:
+        await engine.dispose()
+    assert engine_module._LOOKUPS.get(engine.sync_engine) is None
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        database.execute("SELECT 1")

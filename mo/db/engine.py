@@ -43,8 +43,9 @@ def make_engine(url: str, echo: bool = False, one_message: bool = True) -> Async
             await connection
             return connection
 
-        engine = create_async_engine(url, echo=echo, async_creator=connect)
+        engine = create_async_engine(url, echo=echo, async_creator=connect, execution_options={LOOKUP: True})
         _sqlite_transactions(engine)
+        event.listen(engine.sync_engine, "engine_disposed", _on_dispose)
         return engine
     uuid_arrays.register()  # before the first connection: each copies psycopg's adapters when made
     engine = create_async_engine(
@@ -177,12 +178,17 @@ async def driver_snapshot(engine: AsyncEngine) -> AsyncIterator[PoolProxiedConne
     transaction on PostgreSQL (psycopg begins it with the first statement), whose
     settings are put back before the connection returns to the pool.
     """
-    connection = _idle_connection(engine) or await engine.raw_connection()
+    sqlite = engine.dialect.name == "sqlite"
+    kept = await _take_kept(engine.sync_engine) if sqlite else None
+    if kept is not None:
+        connection = kept.connection
+    else:
+        connection = _idle_connection(engine) or await engine.raw_connection()
     clean = False  # the transaction ended, and the connection is as it was found
     try:
         driver = connection.driver_connection
         assert driver is not None
-        if engine.dialect.name == "sqlite":
+        if sqlite:
             if driver.worker_behind:
                 await driver.settle()
             driver.begin_snapshot(guarded=False)  # its statements are prepared SELECTs only
@@ -216,7 +222,10 @@ async def driver_snapshot(engine: AsyncEngine) -> AsyncIterator[PoolProxiedConne
                     raise
                 clean = True
     finally:
-        await _give_back(connection, clean)
+        if kept is None:
+            await _give_back(connection, clean)
+        else:
+            await _release(engine.sync_engine, kept, clean)
 
 
 @asynccontextmanager
@@ -247,9 +256,7 @@ async def driver_autocommit(engine: AsyncEngine) -> AsyncIterator[PoolProxiedCon
             yield kept.connection
             clean = True
         finally:
-            kept.busy = False
-            if not clean or kept.retired:
-                await greenlet_spawn(_close, sync_engine, kept)
+            await _release(sync_engine, kept, clean)
         return
     connection = _idle_connection(engine) or await engine.raw_connection()
     clean = False
@@ -267,8 +274,11 @@ async def driver_autocommit(engine: AsyncEngine) -> AsyncIterator[PoolProxiedCon
 
 
 LOOKUP = "mo_lookup_connection"
-"""Execution option (on for PostgreSQL engines made by ``make_engine``): keep one
-connection of its own, in autocommit mode, for small lookups' messages.
+"""Execution option (on for engines made by ``make_engine``): keep one connection
+of its own for small lookups: on PostgreSQL in autocommit mode, for their
+messages (``driver_autocommit``); on SQLite for their snapshots
+(``driver_snapshot``), where the pool's checkout and checkin were ~0.1 ms of a
+unit page after a full collection, as much as SQLite's three statements.
 
 Taking a pooled connection and turning autocommit on and off again cost 0.15 ms
 of a 1.6 ms person page after a full collection (bench/RESULTS.md). The lookup
@@ -303,12 +313,40 @@ async def _open(sync_engine: Engine) -> _Lookup:
     try:
         driver = connection.driver_connection
         assert driver is not None
-        await driver.set_autocommit(True)
+        if sync_engine.dialect.name == "postgresql":
+            await driver.set_autocommit(True)
     except BaseException:
         await greenlet_spawn(_close, sync_engine, _Lookup(pool, connection))
         raise
+    opened = _LOOKUPS.get(sync_engine)
+    if opened is not None:  # another request's, opened meanwhile: one is enough
+        await greenlet_spawn(_close, sync_engine, _Lookup(pool, connection))
+        return opened
     _LOOKUPS[sync_engine] = kept = _Lookup(pool, connection)
     return kept
+
+
+async def _take_kept(sync_engine: Engine) -> _Lookup | None:
+    """SQLite: the engine's lookup connection, marked busy, when the engine has the
+    ``LOOKUP`` option and the connection is free (opened by the first snapshot);
+    ``_release`` gives it back. None: a pooled connection serves."""
+    kept = _LOOKUPS.get(sync_engine)
+    if kept is None:
+        if not sync_engine.get_execution_options().get(LOOKUP):
+            return None
+        kept = await _open(sync_engine)
+    if kept.busy:
+        return None
+    kept.busy = True
+    return kept
+
+
+async def _release(sync_engine: Engine, kept: _Lookup, clean: bool) -> None:
+    """The lookup connection free again; closed instead after a failure (its state is
+    not known) or when its engine was disposed while it was in use."""
+    kept.busy = False
+    if not clean or kept.retired:
+        await greenlet_spawn(_close, sync_engine, kept)
 
 
 def _alive(connection: PoolProxiedConnection) -> bool:
