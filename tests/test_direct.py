@@ -4,6 +4,7 @@ large batches off the event loop on SQLite."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import date, datetime
 from typing import Any
@@ -244,3 +245,33 @@ async def test_sqlite_snapshots_keep_a_connection_of_their_own(world: Client) ->
     assert engine_module._LOOKUPS.get(engine.sync_engine) is None
     with pytest.raises(sqlite3.ProgrammingError):  # closed
         database.execute("SELECT 1")
+
+
+async def test_concurrent_first_users_keep_one_lookup_connection(world: Client) -> None:  # noqa: F811
+    """Requests that all find no lookup connection yet each open one; the first to
+    finish keeps it and the others close theirs and take pooled connections (on
+    SQLite for snapshots, on PostgreSQL for whole messages)."""
+    from mo.db import engine as engine_module
+    from mo.db.engine import driver_autocommit, make_engine
+
+    engine = make_engine(world.engine.url.render_as_string(hide_password=False))
+    opened: list[object] = []
+    closed: list[object] = []
+    event.listen(engine.sync_engine, "connect", lambda connection, record: opened.append(connection))
+    event.listen(engine.sync_engine, "close", lambda connection, record: closed.append(connection))
+    use = driver_autocommit if _arrays(world) else driver_snapshot
+
+    async def one() -> None:
+        async with use(engine):
+            await asyncio.sleep(0)
+
+    try:
+        await asyncio.gather(*(one() for _ in range(3)))
+        kept = engine_module._LOOKUPS.get(engine.sync_engine)
+        assert kept is not None and not kept.busy
+        assert len(opened) >= 2, "the requests did not overlap: nothing was tested"
+        pool = engine.sync_engine.pool
+        assert len(opened) - len(closed) == 1 + pool.checkedin() and pool.checkedout() == 0
+    finally:
+        await engine.dispose()
+    assert len(opened) == len(closed)
