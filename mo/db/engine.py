@@ -243,14 +243,8 @@ async def driver_autocommit(engine: AsyncEngine) -> AsyncIterator[PoolProxiedCon
     known.
     """
     sync_engine = engine.sync_engine
-    kept = _LOOKUPS.get(sync_engine)
-    if kept is not None and not kept.busy and not _alive(kept.connection):
-        await greenlet_spawn(_close, sync_engine, kept)
-        kept = None
-    if kept is None and sync_engine.get_execution_options().get(LOOKUP):
-        kept = await _open(sync_engine)
-    if kept is not None and not kept.busy:
-        kept.busy = True
+    kept = await _take_kept(sync_engine)
+    if kept is not None:
         clean = False
         try:
             yield kept.connection
@@ -327,10 +321,15 @@ async def _open(sync_engine: Engine) -> _Lookup:
 
 
 async def _take_kept(sync_engine: Engine) -> _Lookup | None:
-    """SQLite: the engine's lookup connection, marked busy, when the engine has the
-    ``LOOKUP`` option and the connection is free (opened by the first snapshot);
-    ``_release`` gives it back. None: a pooled connection serves."""
+    """The engine's lookup connection, marked busy, when the engine has the
+    ``LOOKUP`` option and the connection is free (opened by the first use; on
+    PostgreSQL also alive, else closed and another opened); ``_release`` gives it
+    back. None: a pooled connection serves."""
     kept = _LOOKUPS.get(sync_engine)
+    postgresql = sync_engine.dialect.name == "postgresql"  # SQLite's file connections do not die while idle
+    if kept is not None and not kept.busy and postgresql and not _alive(kept.connection):
+        await greenlet_spawn(_close, sync_engine, kept)
+        kept = None
     if kept is None:
         if not sync_engine.get_execution_options().get(LOOKUP):
             return None
